@@ -1,0 +1,131 @@
+/* Public entry points: argument checks, contexts and result ownership. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+const char *libfix_version(void) { return LIBFIX_VERSION_STRING; }
+
+const char *libfix_strerror(int code) {
+    switch (code) {
+    case LIBFIX_OK: return "success";
+    case LIBFIX_E_INVALID: return "invalid argument (NULL pointer or value out of range)";
+    case LIBFIX_E_NOMEM: return "out of memory";
+    case LIBFIX_E_OPTION: return "unknown option value";
+    case LIBFIX_E_TOO_LARGE: return "input too large";
+    case LIBFIX_E_INTERNAL: return "internal error (a codec could not be opened)";
+    default: return "unknown error code";
+    }
+}
+
+void libfix_options_init(libfix_options *opt) {
+    if (!opt) return;
+    memset(opt, 0, sizeof *opt);
+    opt->target = LIBFIX_TARGET_HANS;
+    opt->max_depth = 3;
+    opt->restore_fullwidth = 0;
+    opt->text_layers = 1;
+}
+
+libfix_ctx *libfix_new(const libfix_options *opt, int *err) {
+    libfix_options o;
+    if (opt)
+        o = *opt;
+    else
+        libfix_options_init(&o);
+    if ((o.target != LIBFIX_TARGET_HANS && o.target != LIBFIX_TARGET_KEEP) || o.max_depth < 1 ||
+        o.max_depth > 3) {
+        if (err) *err = LIBFIX_E_OPTION;
+        return NULL;
+    }
+    if (lfx_codec_init() != 0) {
+        if (err) *err = LIBFIX_E_NOMEM;
+        return NULL;
+    }
+    libfix_ctx *ctx = calloc(1, sizeof *ctx);
+    if (!ctx) {
+        if (err) *err = LIBFIX_E_NOMEM;
+        return NULL;
+    }
+    ctx->opt = o;
+    if (err) *err = LIBFIX_OK;
+    return ctx;
+}
+
+void libfix_free(libfix_ctx *ctx) { free(ctx); }
+
+void lfx_steps_add(lfx_steps *s, const char *name) {
+    if (s->n >= LFX_MAX_STEPS) return;
+    size_t k = strlen(name);
+    if (k >= sizeof s->name[0]) k = sizeof s->name[0] - 1;
+    memcpy(s->name[s->n], name, k);
+    s->name[s->n][k] = 0;
+    s->n++;
+}
+
+/* The result owns one block: the step pointer array followed by the step strings. */
+static int result_set_steps(libfix_result *out, const lfx_steps *st) {
+    size_t bytes = st->n * sizeof(char *);
+    for (size_t i = 0; i < st->n; i++) bytes += strlen(st->name[i]) + 1;
+    if (st->n == 0) return 0;
+    char *block = malloc(bytes);
+    if (!block) return -1;
+    const char **ptrs = (const char **)(void *)block;
+    char *p = block + st->n * sizeof(char *);
+    for (size_t i = 0; i < st->n; i++) {
+        size_t k = strlen(st->name[i]) + 1;
+        memcpy(p, st->name[i], k);
+        ptrs[i] = p;
+        p += k;
+    }
+    out->steps = ptrs;
+    out->n_steps = st->n;
+    out->internal_ = block;
+    return 0;
+}
+
+int libfix_repair(libfix_ctx *ctx, const char *in, size_t len, libfix_result *out) {
+    if (out) memset(out, 0, sizeof *out);
+    if (!ctx || !out || (!in && len > 0)) return LIBFIX_E_INVALID;
+    if (len > SIZE_MAX / 8) return LIBFIX_E_TOO_LARGE;
+    lfx_buf text;
+    lfx_buf_init(&text);
+    lfx_steps steps;
+    memset(&steps, 0, sizeof steps);
+    double conf = 1.0;
+    unsigned flags = 0;
+    int rc = lfx_engine_repair(ctx, (const uint8_t *)(in ? in : ""), len, &text, &steps, &conf, &flags);
+    if (rc == LIBFIX_OK && lfx_buf_reserve(&text, 0) != 0) rc = LIBFIX_E_NOMEM;
+    if (rc != LIBFIX_OK) {
+        lfx_buf_free(&text);
+        return rc;
+    }
+    if (result_set_steps(out, &steps) != 0) {
+        lfx_buf_free(&text);
+        return LIBFIX_E_NOMEM;
+    }
+    text.data[text.len] = 0;
+    out->text = (char *)text.data;
+    out->len = text.len;
+    out->confidence = conf < 0 ? 0 : conf > 1 ? 1 : conf;
+    out->flags = flags;
+    if (len != text.len || (len && memcmp(in, text.data, len) != 0))
+        out->flags |= LIBFIX_CHANGED;
+    else
+        out->flags &= ~LIBFIX_CHANGED;
+    return LIBFIX_OK;
+}
+
+void libfix_result_clear(libfix_result *out) {
+    if (!out) return;
+    free(out->text);
+    free(out->internal_);
+    memset(out, 0, sizeof *out);
+}
+
+int libfix_detect(libfix_ctx *ctx, const char *in, size_t len, libfix_guess *guesses, size_t max,
+                  size_t *n) {
+    if (n) *n = 0;
+    if (!ctx || !n || (!guesses && max > 0) || (!in && len > 0)) return LIBFIX_E_INVALID;
+    return lfx_detect(ctx, (const uint8_t *)(in ? in : ""), len, guesses, max, n);
+}

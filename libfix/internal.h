@@ -1,0 +1,165 @@
+/* Internal interfaces shared by the stages of libfix (not installed). */
+#ifndef LFX_INTERNAL_H
+#define LFX_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "libfix.h"
+
+#define LFX_UNUSED(x) ((void)(x))
+
+/* ---- growable byte buffer (buffer.c) ---------------------------------------------------- */
+
+typedef struct lfx_buf {
+    uint8_t *data;
+    size_t len;
+    size_t cap;
+    int failed; /* an allocation failed; later appends do nothing */
+} lfx_buf;
+
+void lfx_buf_init(lfx_buf *b);
+void lfx_buf_free(lfx_buf *b);
+int lfx_buf_reserve(lfx_buf *b, size_t extra);           /* 0 ok, -1 out of memory */
+void lfx_buf_append(lfx_buf *b, const void *p, size_t n);
+void lfx_buf_putc(lfx_buf *b, uint8_t c);
+void lfx_buf_put_utf8(lfx_buf *b, uint32_t cp);           /* invalid cp -> U+FFFD */
+
+/* growable code point array */
+typedef struct lfx_u32 {
+    uint32_t *data;
+    size_t len;
+    size_t cap;
+    int failed;
+} lfx_u32;
+
+void lfx_u32_init(lfx_u32 *v);
+void lfx_u32_free(lfx_u32 *v);
+void lfx_u32_push(lfx_u32 *v, uint32_t cp);
+
+/* ---- UTF-8 (utf8.c) --------------------------------------------------------------------- */
+
+/* Decode one UTF-8 sequence at s[0..n). Returns its length (1-4) and stores the code point,
+ * or 0 for an invalid or truncated sequence (overlongs, surrogates, > U+10FFFF rejected). */
+size_t lfx_utf8_next(const uint8_t *s, size_t n, uint32_t *cp);
+/* Length of the longest valid UTF-8 prefix of s. Fast path: ASCII eight bytes at a time. */
+size_t lfx_utf8_valid_prefix(const uint8_t *s, size_t n);
+/* Decode valid or invalid UTF-8 into code points; each invalid byte becomes U+FFFD.
+ * Returns the number of invalid bytes. */
+size_t lfx_utf8_decode_lossy(const uint8_t *s, size_t n, lfx_u32 *out);
+/* Encode code points as UTF-8. */
+void lfx_utf8_encode(const uint32_t *cp, size_t n, lfx_buf *out);
+int lfx_utf8_put(uint8_t out[4], uint32_t cp); /* bytes written, 0 if not a scalar value */
+
+/* ---- codecs (codec.c) ------------------------------------------------------------------- */
+
+typedef enum lfx_codec {
+    LFX_UTF8 = 0,
+    LFX_GBK,      /* Python/WHATWG-style GBK: strict, 0x80 undefined */
+    LFX_CP936WIN, /* as Windows tools decode: 0x80 = euro, user-defined pairs = PUA,
+                     a bad pair -> '?' swallowing its trail, a lone final lead -> '?' */
+    LFX_GB18030,
+    LFX_BIG5,     /* Microsoft cp950 */
+    LFX_CP950WIN, /* cp950 decoded the Windows way ('?' swallowing, as above) */
+    LFX_LATIN1,
+    LFX_CP1252,   /* browsers' sloppy windows-1252: 81 8D 8F 90 9D stay C1 controls */
+    LFX_SJIS,     /* Microsoft cp932 */
+    LFX_EUCKR,    /* Microsoft cp949 (UHC) */
+    LFX_UTF16LE,
+    LFX_UTF16BE,
+    LFX_CODEC_COUNT
+} lfx_codec;
+
+const char *lfx_codec_name(lfx_codec c);   /* "utf-8", "gbk", "cp936win", "gb18030", "big5", ... */
+int lfx_codec_from_name(const char *name); /* the enum, or -1 */
+
+/* Make sure the shared tables exist (thread-safe, idempotent). 0 ok, -1 out of memory. */
+int lfx_codec_init(void);
+
+/* Encode one code point. Returns the number of bytes (1-4) or 0 if the codec cannot encode it. */
+int lfx_encode_cp(lfx_codec c, uint32_t cp, uint8_t out[4]);
+
+/* Decode one character at b[0..n). Returns bytes consumed (>= 1) and stores the code point,
+ * or LFX_BAD when b[0] starts no valid character (then 1 byte is bad) or LFX_SHORT when the
+ * input ends inside a multi-byte character. For the *WIN codecs this is strict too: the
+ * Windows '?' behaviour is lfx_decode's business. */
+#define LFX_BAD 0
+#define LFX_SHORT ((size_t)-1)
+size_t lfx_decode_cp(lfx_codec c, const uint8_t *b, size_t n, uint32_t *cp);
+
+/* Decode a whole byte string as the codec does in the wild (for *WIN codecs the Windows
+ * behaviour; for others each bad byte is U+FFFD). Returns the number of replacements. */
+size_t lfx_decode(lfx_codec c, const uint8_t *b, size_t n, lfx_u32 *out);
+
+/* Decode with iconv for any charset name iconv knows (MIME words, rare pages).
+ * Returns 0 on success (every byte decoded), -1 unknown charset, -2 invalid bytes. */
+int lfx_iconv_decode(const char *charset, const uint8_t *b, size_t n, lfx_buf *utf8_out);
+
+#endif /* LFX_INTERNAL_H */
+
+/* ---- language model (model.c) ----------------------------------------------------------- */
+
+/* Cost in bits (-log2 probability, >= 0) of code point cp following prev (prev 0 = start of
+ * text) under the model of Simplified Chinese text (which also knows ASCII, kana, Hangul and
+ * symbols, at lower probability). Lower is better. Thread-safe, read-only tables. */
+float lfx_model_cost(uint32_t prev, uint32_t cp);
+/* Cost of a whole sequence, sum of lfx_model_cost; per_cp (may be NULL) receives each term. */
+double lfx_model_score(const uint32_t *cp, size_t n, float *per_cp);
+
+/* ---- script layer (script.c) ------------------------------------------------------------ */
+
+/* Chooses between Simplified candidates for one Traditional character in context: returns the
+ * index into cand[0..ncand) to use. left/right: code points around the position (already
+ * converted on the left, still Traditional on the right). */
+typedef size_t (*lfx_choose_fn)(void *ud, const uint32_t *left, size_t nleft, const uint32_t *cand,
+                                size_t ncand, const uint32_t *right, size_t nright);
+
+/* Nonzero if cp is a Traditional character whose Simplified form differs (OpenCC t2s). */
+int lfx_is_traditional(uint32_t cp);
+
+/* Traditional -> Simplified over cp[0..n), phrase level (OpenCC TSPhrases, longest match), then
+ * character level where `choose` (may be NULL: first candidate) settles one-to-many cases.
+ * Appends to out. Returns the number of code points changed. */
+size_t lfx_t2s(const uint32_t *cp, size_t n, lfx_choose_fn choose, void *ud, lfx_u32 *out);
+
+/* Remove inline pinyin annotations "(syl)" / "（syl）" that a Simplified->Traditional converter
+ * inserted after a Traditional character (see script.c for the exact rule). Appends to out.
+ * Returns the number of annotations removed. */
+size_t lfx_pinyin_strip(const uint32_t *cp, size_t n, lfx_u32 *out);
+
+/* ASCII , : ; ? ! ( ) between CJK characters back to full width. Returns the number changed. */
+size_t lfx_fullwidth_restore(uint32_t *cp, size_t n);
+
+/* ---- text layers (layers.c) ------------------------------------------------------------- */
+
+/* Each decodes one kind of escaping in UTF-8 text in[0..n) and appends the result to out.
+ * Returns how many escapes were decoded (0: out receives an exact copy). Malformed or
+ * out-of-range escapes are copied through unchanged. */
+size_t lfx_layer_ncr(const uint8_t *in, size_t n, lfx_buf *out);      /* &#..; &#x..; &name; */
+size_t lfx_layer_uescape(const uint8_t *in, size_t n, lfx_buf *out);  /* \uXXXX \UXXXXXXXX */
+size_t lfx_layer_percent(const uint8_t *in, size_t n, lfx_buf *out);  /* %XX (UTF-8 or GBK) */
+size_t lfx_layer_hz(const uint8_t *in, size_t n, lfx_buf *out);       /* ~{ ... ~} */
+size_t lfx_layer_mime(const uint8_t *in, size_t n, lfx_buf *out);     /* =?cs?B|Q?...?= */
+size_t lfx_layer_qp(const uint8_t *in, size_t n, lfx_buf *out);       /* quoted-printable */
+
+/* ---- engine and context (engine.c, detect.c, api.c) ------------------------------------- */
+
+#define LFX_MAX_STEPS 16
+
+typedef struct lfx_steps {
+    char name[LFX_MAX_STEPS][24];
+    size_t n;
+} lfx_steps;
+
+void lfx_steps_add(lfx_steps *s, const char *name); /* drops steps past LFX_MAX_STEPS */
+
+struct libfix_ctx {
+    libfix_options opt;
+};
+
+/* Repair in[0..n) into out (valid UTF-8). Returns LIBFIX_OK or LIBFIX_E_NOMEM. */
+int lfx_engine_repair(libfix_ctx *ctx, const uint8_t *in, size_t n, lfx_buf *out, lfx_steps *steps,
+                      double *confidence, unsigned *flags);
+
+/* Ranked guesses of the encoding of raw bytes (detect.c). */
+int lfx_detect(libfix_ctx *ctx, const uint8_t *in, size_t n, libfix_guess *g, size_t max, size_t *nout);

@@ -1,0 +1,106 @@
+/* UTF-8 validation, decoding and encoding. The validator skips ASCII eight bytes at a time:
+ * clean text is the common case and must stay cheap. */
+#include <string.h>
+
+#include "internal.h"
+
+size_t lfx_utf8_next(const uint8_t *s, size_t n, uint32_t *cp) {
+    if (n == 0) return 0;
+    uint8_t c = s[0];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (c < 0xC2 || c > 0xF4) return 0;
+    if (c < 0xE0) {
+        if (n < 2 || (s[1] & 0xC0) != 0x80) return 0;
+        *cp = ((uint32_t)(c & 0x1F) << 6) | (s[1] & 0x3F);
+        return 2;
+    }
+    if (c < 0xF0) {
+        if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80) return 0;
+        if (c == 0xE0 && s[1] < 0xA0) return 0; /* overlong */
+        if (c == 0xED && s[1] > 0x9F) return 0; /* surrogate */
+        *cp = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
+        return 3;
+    }
+    if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
+        return 0;
+    if (c == 0xF0 && s[1] < 0x90) return 0; /* overlong */
+    if (c == 0xF4 && s[1] > 0x8F) return 0; /* > U+10FFFF */
+    *cp = ((uint32_t)(c & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) |
+          ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
+    return 4;
+}
+
+size_t lfx_utf8_valid_prefix(const uint8_t *s, size_t n) {
+    size_t i = 0;
+    while (i < n) {
+        if (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if ((w & 0x8080808080808080ULL) == 0) {
+                i += 8;
+                continue;
+            }
+        }
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t k = lfx_utf8_next(s + i, n - i, &cp);
+        if (k == 0) return i;
+        i += k;
+    }
+    return n;
+}
+
+size_t lfx_utf8_decode_lossy(const uint8_t *s, size_t n, lfx_u32 *out) {
+    size_t bad = 0;
+    size_t i = 0;
+    while (i < n) {
+        uint32_t cp;
+        size_t k = lfx_utf8_next(s + i, n - i, &cp);
+        if (k == 0) {
+            cp = 0xFFFD;
+            k = 1;
+            bad++;
+        }
+        lfx_u32_push(out, cp);
+        i += k;
+    }
+    return bad;
+}
+
+int lfx_utf8_put(uint8_t out[4], uint32_t cp) {
+    if (cp < 0x80) {
+        out[0] = (uint8_t)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (uint8_t)(0xC0 | (cp >> 6));
+        out[1] = (uint8_t)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        if (cp >= 0xD800 && cp <= 0xDFFF) return 0;
+        out[0] = (uint8_t)(0xE0 | (cp >> 12));
+        out[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (uint8_t)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    if (cp <= 0x10FFFF) {
+        out[0] = (uint8_t)(0xF0 | (cp >> 18));
+        out[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3F));
+        out[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
+        out[3] = (uint8_t)(0x80 | (cp & 0x3F));
+        return 4;
+    }
+    return 0;
+}
+
+void lfx_utf8_encode(const uint32_t *cp, size_t n, lfx_buf *out) {
+    lfx_buf_reserve(out, n * 3);
+    for (size_t i = 0; i < n; i++) lfx_buf_put_utf8(out, cp[i]);
+}
