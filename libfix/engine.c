@@ -1,18 +1,430 @@
-/* PLACEHOLDER engine until the real one lands: valid UTF-8 passes through, the rest lossy. */
-#include "internal.h"
+/* The repair pipeline: decode the input, find the lines that show any sign of damage, undo text
+ * escapes, search chains of byte-level layers with the reverse engine, then the script layer.
+ * Lines with no sign of damage are copied byte for byte without being decoded twice. */
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reverse.h"
+#include "tables/model_tables.h"
+
+#define SUSPICIOUS_HAN_BITS 15.0f /* rarer Han characters than this make a line worth a look */
+#define MAX_FRONTIER 2            /* chains kept per depth of the search */
+
+/* ---- which code points make a line worth a look ---------------------------------------- */
+
+static uint8_t g_suspicious[0x10000 / 8];
+static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+
+static void build_suspicious(void) {
+    for (uint32_t c = 0x80; c < 0x10000; c++) {
+        int s = 0;
+        if (c < 0x100) s = 1; /* C1 controls, Latin-1: GBK or UTF-8 read as Latin-1 */
+        else if (c >= 0xE000 && c <= 0xF8FF) s = 1; /* private use: cp936 user-defined pairs */
+        else if (c == 0xFFFD || c == 0x20AC) s = 1;
+        else if (c >= 0xFF61 && c <= 0xFF9F) s = 1; /* half-width katakana: UTF-8 read as cp932 */
+        else if ((c >= 0x2010 && c <= 0x2122) || c == 0x0152 || c == 0x0153 || c == 0x0160 ||
+                 c == 0x0161 || c == 0x0178 || c == 0x017D || c == 0x017E || c == 0x0192 ||
+                 c == 0x02C6 || c == 0x02DC)
+            s = 1; /* cp1252's specials */
+        else if (c >= LFX_HAN_LO && c <= LFX_HAN_HI) {
+            /* rare characters, and Traditional ones (the script layer needs to see them) */
+            if (lfx_model_cost(0, c) >= SUSPICIOUS_HAN_BITS || lfx_is_traditional(c)) s = 1;
+        } else if (c >= 0x3400 && c < 0xA000) {
+            s = 0;
+        } else if (c >= 0xAC00 && c <= 0xD7A3) {
+            s = 0; /* Hangul: clean Korean stays on the fast path; Han beside it is rare */
+        } else if (c >= 0x3040 && c <= 0x30FF) {
+            s = 0;
+        } else if (c >= 0x3000 && c <= 0x303F) {
+            s = 0;
+        } else if (c >= 0xFF00 && c <= 0xFFEF) {
+            s = 0;
+        } else if (c >= 0xF900 && c <= 0xFAFF) {
+            s = 1;
+        } else {
+            s = 0;
+        }
+        if (s) g_suspicious[c >> 3] |= (uint8_t)(1u << (c & 7));
+    }
+}
+
+static int suspicious_cp(uint32_t c) {
+    if (c >= 0x10000) return c >= 0xF0000; /* supplementary private use */
+    return (g_suspicious[c >> 3] >> (c & 7)) & 1;
+}
+
+/* ASCII that starts an escape, or a '?' next to non-ASCII (a Windows decoder's lost byte). */
+static int ascii_trigger(uint8_t c) {
+    return c == '&' || c == '\\' || c == '%' || c == '=' || c == '~' || c == '(';
+}
+
+/* Does line s[0..n) (valid UTF-8) need the slow path? */
+static int line_needs_work(const uint8_t *s, size_t n, int hans) {
+    size_t i = 0;
+    while (i < n) {
+        if (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            /* no byte >= 0x80 and none of & \ % = ~ ( ? : a cheap test on the high bits first */
+            if ((w & 0x8080808080808080ULL) == 0) {
+                int hit = 0;
+                for (int k = 0; k < 8; k++) {
+                    uint8_t c = s[i + k];
+                    if (ascii_trigger(c) || c == '?') {
+                        hit = 1;
+                        break;
+                    }
+                }
+                if (!hit) {
+                    i += 8;
+                    continue;
+                }
+            }
+        }
+        uint8_t c = s[i];
+        if (c < 0x80) {
+            if (ascii_trigger(c)) return 1;
+            if (c == '?' && ((i > 0 && s[i - 1] >= 0x80) || (i + 1 < n && s[i + 1] >= 0x80))) return 1;
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t k = lfx_utf8_next(s + i, n - i, &cp);
+        if (k == 0) return 1;
+        if (suspicious_cp(cp)) {
+            /* a Traditional character matters only when converting */
+            if (hans || !(cp >= LFX_HAN_LO && cp <= LFX_HAN_HI && lfx_model_cost(0, cp) < SUSPICIOUS_HAN_BITS))
+                return 1;
+        }
+        i += k;
+    }
+    return 0;
+}
+
+/* ---- text layers ----------------------------------------------------------------------- */
+
+typedef size_t (*layer_fn)(const uint8_t *, size_t, lfx_buf *);
+static const struct {
+    layer_fn fn;
+    const char *name;
+    char trigger;
+} text_layers[] = {
+    {lfx_layer_ncr, "ncr", '&'},     {lfx_layer_uescape, "uescape", '\\'},
+    {lfx_layer_percent, "percent", '%'}, {lfx_layer_mime, "mime", '='},
+    {lfx_layer_hz, "hz", '~'},       {lfx_layer_qp, "qp", '='},
+};
+
+static size_t count_non_ascii(const uint8_t *s, size_t n) {
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) k += (s[i] & 0xC0) == 0xC0;
+    return k;
+}
+
+static double utf8_cost(const uint8_t *s, size_t n) {
+    lfx_u32 v;
+    lfx_u32_init(&v);
+    lfx_utf8_decode_lossy(s, n, &v);
+    double c = lfx_model_score(v.data, v.len, NULL);
+    lfx_u32_free(&v);
+    return c;
+}
+
+/* Decode escapes while some layer makes the text better: more non-ASCII text (escapes exist
+ * to carry it) and a lower model cost. Works on cur, swapping with tmp. */
+static int apply_text_layers(lfx_buf *cur, lfx_buf *tmp, lfx_steps *steps) {
+    for (int round = 0; round < 4; round++) {
+        int any = 0;
+        for (size_t L = 0; L < sizeof text_layers / sizeof text_layers[0]; L++) {
+            if (!memchr(cur->data, text_layers[L].trigger, cur->len)) continue;
+            tmp->len = 0;
+            size_t k = text_layers[L].fn(cur->data, cur->len, tmp);
+            if (tmp->failed || cur->failed) return -1;
+            if (k == 0) continue;
+            if (lfx_utf8_valid_prefix(tmp->data, tmp->len) != tmp->len) continue;
+            if (count_non_ascii(tmp->data, tmp->len) <= count_non_ascii(cur->data, cur->len)) continue;
+            if (utf8_cost(tmp->data, tmp->len) >= utf8_cost(cur->data, cur->len)) continue;
+            lfx_buf t = *cur;
+            *cur = *tmp;
+            *tmp = t;
+            lfx_steps_add(steps, text_layers[L].name);
+            any = 1;
+        }
+        if (!any) break;
+    }
+    return 0;
+}
+
+/* ---- chain search ----------------------------------------------------------------------- */
+
+typedef struct cand {
+    lfx_u32 text;
+    double cost;
+    lfx_steps steps;
+    uint32_t guessed;
+} cand;
+
+static void cand_free(cand *c) { lfx_u32_free(&c->text); }
+
+static int u32_copy(lfx_u32 *dst, const lfx_u32 *src) {
+    lfx_u32_init(dst);
+    for (size_t i = 0; i < src->len; i++) lfx_u32_push(dst, src->data[i]);
+    return dst->failed ? -1 : 0;
+}
+
+/* Best-first search over chains of layers, depth <= max_depth: at each depth every layer is
+ * tried on the MAX_FRONTIER cheapest texts of the previous depth. Replaces *text with the
+ * cheapest text seen, if that is not the input. */
+static int search_chains(int max_depth, lfx_u32 *text, lfx_steps *steps, uint32_t *guessed, double *gain_out) {
+    cand frontier[MAX_FRONTIER];
+    memset(frontier, 0, sizeof frontier);
+    int nf = 1;
+    if (u32_copy(&frontier[0].text, text) != 0) return -1;
+    double start_cost = lfx_model_score(text->data, text->len, NULL);
+    frontier[0].cost = start_cost;
+    cand best;
+    memset(&best, 0, sizeof best);
+    best.cost = start_cost;
+    int have_best = 0, rc = 0;
+    for (int depth = 0; depth < max_depth && nf > 0 && rc == 0; depth++) {
+        cand next[MAX_FRONTIER];
+        int nn = 0;
+        memset(next, 0, sizeof next);
+        for (int f = 0; f < nf; f++) {
+            for (size_t L = 0; L < lfx_n_layers; L++) {
+                cand c;
+                memset(&c, 0, sizeof c);
+                lfx_rev_stats st;
+                memset(&st, 0, sizeof st);
+                double g = lfx_reverse_layer(&lfx_layers[L], frontier[f].text.data, frontier[f].text.len, &c.text, &st);
+                if (c.text.failed) rc = -1;
+                if (g <= 0 || c.text.failed) {
+                    cand_free(&c);
+                    continue;
+                }
+                c.cost = lfx_model_score(c.text.data, c.text.len, NULL);
+                c.steps = frontier[f].steps;
+                c.guessed = frontier[f].guessed + st.guessed;
+                const char *name = lfx_layers[L].name;
+                if (lfx_layers[L].seen == SEEN_1252 && st.above_latin1)
+                    name = lfx_layers[L].orig == ORIG_UTF8 ? "utf-8>cp1252"
+                           : lfx_layers[L].orig == ORIG_GBK ? "gbk>cp1252" : "big5>cp1252";
+                lfx_steps_add(&c.steps, name);
+                int at = -1;
+                if (nn < MAX_FRONTIER) {
+                    at = nn++;
+                } else {
+                    int worst = 0;
+                    for (int k = 1; k < nn; k++)
+                        if (next[k].cost > next[worst].cost) worst = k;
+                    if (next[worst].cost > c.cost) {
+                        cand_free(&next[worst]);
+                        at = worst;
+                    }
+                }
+                if (at >= 0)
+                    next[at] = c;
+                else
+                    cand_free(&c);
+            }
+        }
+        for (int k = 0; k < nn; k++) {
+            if (next[k].cost < best.cost) {
+                cand_free(&best);
+                best = next[k];
+                if (u32_copy(&best.text, &next[k].text) != 0) rc = -1;
+                have_best = 1;
+            }
+        }
+        for (int f = 0; f < nf; f++) cand_free(&frontier[f]);
+        memcpy(frontier, next, sizeof next);
+        nf = nn;
+    }
+    for (int f = 0; f < nf; f++) cand_free(&frontier[f]);
+    if (have_best && rc == 0) {
+        lfx_u32_free(text);
+        *text = best.text;
+        for (size_t s = 0; s < best.steps.n; s++) lfx_steps_add(steps, best.steps.name[s]);
+        *guessed += best.guessed;
+        *gain_out += start_cost - best.cost;
+    } else {
+        cand_free(&best);
+    }
+    return rc;
+}
+
+/* ---- script layer ----------------------------------------------------------------------- */
+
+static size_t choose_by_model(void *ud, const uint32_t *left, size_t nleft, const uint32_t *cand,
+                              size_t ncand, const uint32_t *right, size_t nright) {
+    LFX_UNUSED(ud);
+    uint32_t l = nleft ? left[nleft - 1] : 0;
+    uint32_t r = nright ? right[0] : 0;
+    size_t best = 0;
+    float bc = 1e30f;
+    for (size_t i = 0; i < ncand; i++) {
+        float c = lfx_model_cost(l, cand[i]) + (r ? lfx_model_cost(cand[i], r) : 0);
+        if (c < bc) {
+            bc = c;
+            best = i;
+        }
+    }
+    return best;
+}
+
+static int has_kana_or_hangul(const uint32_t *cp, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if ((cp[i] >= 0x3040 && cp[i] <= 0x30FF) || (cp[i] >= 0xAC00 && cp[i] <= 0xD7A3) ||
+            (cp[i] >= 0x1100 && cp[i] <= 0x11FF) || (cp[i] >= 0x3130 && cp[i] <= 0x318F))
+            return 1;
+    return 0;
+}
+
+static int script_layer(const libfix_options *opt, lfx_u32 *text, lfx_steps *steps) {
+    if (opt->target != LIBFIX_TARGET_HANS || has_kana_or_hangul(text->data, text->len)) return 0;
+    int trad = 0, paren = 0;
+    for (size_t i = 0; i < text->len; i++) {
+        if (lfx_is_traditional(text->data[i])) trad = 1;
+        if (text->data[i] == '(' || text->data[i] == 0xFF08) paren = 1;
+    }
+    if (!trad) return 0;
+    lfx_u32 out;
+    if (paren) {
+        lfx_u32_init(&out);
+        size_t k = lfx_pinyin_strip(text->data, text->len, &out);
+        if (out.failed) {
+            lfx_u32_free(&out);
+            return -1;
+        }
+        if (k) {
+            lfx_u32_free(text);
+            *text = out;
+            lfx_steps_add(steps, "pinyin");
+        } else {
+            lfx_u32_free(&out);
+        }
+    }
+    lfx_u32_init(&out);
+    size_t k = lfx_t2s(text->data, text->len, choose_by_model, NULL, &out);
+    if (out.failed) {
+        lfx_u32_free(&out);
+        return -1;
+    }
+    if (k) {
+        lfx_u32_free(text);
+        *text = out;
+        lfx_steps_add(steps, "t2s");
+    } else {
+        lfx_u32_free(&out);
+    }
+    return 0;
+}
+
+/* ---- one line through the slow path ----------------------------------------------------- */
+
+typedef struct line_result {
+    uint32_t guessed;
+    double gain;
+    int unrecoverable;
+} line_result;
+
+static int repair_line(const libfix_options *opt, const uint8_t *s, size_t n, lfx_buf *out,
+                       lfx_steps *steps, line_result *lr) {
+    lfx_buf cur, tmp;
+    lfx_buf_init(&cur);
+    lfx_buf_init(&tmp);
+    lfx_buf_append(&cur, s, n);
+    int rc = 0;
+    if (opt->text_layers && apply_text_layers(&cur, &tmp, steps) != 0) rc = -1;
+    lfx_u32 text;
+    lfx_u32_init(&text);
+    lfx_utf8_decode_lossy(cur.data, cur.len, &text);
+    if (rc == 0 && search_chains(opt->max_depth, &text, steps, &lr->guessed, &lr->gain) != 0) rc = -1;
+    if (rc == 0 && script_layer(opt, &text, steps) != 0) rc = -1;
+    if (rc == 0 && opt->restore_fullwidth && lfx_fullwidth_restore(text.data, text.len))
+        lfx_steps_add(steps, "fullwidth");
+    for (size_t i = 0; i < text.len; i++)
+        if (text.data[i] == 0xFFFD) lr->unrecoverable = 1;
+    if (text.failed) rc = -1;
+    if (rc == 0) lfx_utf8_encode(text.data, text.len, out);
+    lfx_u32_free(&text);
+    lfx_buf_free(&cur);
+    lfx_buf_free(&tmp);
+    return rc;
+}
+
+/* ---- entry ------------------------------------------------------------------------------ */
+
+static void merge_steps(lfx_steps *all, const lfx_steps *line) {
+    for (size_t i = 0; i < line->n; i++) {
+        int seen = 0;
+        for (size_t j = 0; j < all->n; j++)
+            if (strcmp(all->name[j], line->name[i]) == 0) seen = 1;
+        if (!seen) lfx_steps_add(all, line->name[i]);
+    }
+}
+
 int lfx_engine_repair(libfix_ctx *ctx, const uint8_t *in, size_t n, lfx_buf *out, lfx_steps *steps,
                       double *confidence, unsigned *flags) {
-    LFX_UNUSED(ctx); LFX_UNUSED(steps);
-    lfx_u32 v; lfx_u32_init(&v);
-    size_t bad = lfx_utf8_decode_lossy(in, n, &v);
-    lfx_utf8_encode(v.data, v.len, out);
-    lfx_u32_free(&v);
-    *confidence = 1.0;
-    if (bad) *flags |= LIBFIX_LOSSY;
-    return out->failed ? LIBFIX_E_NOMEM : LIBFIX_OK;
-}
-int lfx_detect(libfix_ctx *ctx, const uint8_t *in, size_t n, libfix_guess *g, size_t max, size_t *nout) {
-    LFX_UNUSED(ctx); LFX_UNUSED(in); LFX_UNUSED(n);
-    if (max > 0) { g[0].encoding[0] = 'U'; g[0].encoding[1] = 0; g[0].confidence = 0; *nout = 1; }
+    pthread_once(&g_once, build_suspicious);
+    const libfix_options *opt = &ctx->opt;
+    lfx_buf decoded;
+    lfx_buf_init(&decoded);
+    const uint8_t *text = in;
+    size_t tn = n;
+    int raw_lossy = 0;
+    if (lfx_utf8_valid_prefix(in, n) != n) {
+        /* not UTF-8: raw bytes of a legacy encoding */
+        if (lfx_decode_raw(in, n, &decoded, steps, &raw_lossy) != 0) {
+            lfx_buf_free(&decoded);
+            return LIBFIX_E_NOMEM;
+        }
+        text = decoded.data;
+        tn = decoded.len;
+    }
+    int hans = opt->target == LIBFIX_TARGET_HANS;
+    uint32_t guessed = 0;
+    double gain = 0;
+    int unrecoverable = 0, touched = 0;
+    lfx_buf_reserve(out, tn);
+    size_t i = 0;
+    while (i < tn) {
+        const uint8_t *nl = memchr(text + i, '\n', tn - i);
+        size_t end = nl ? (size_t)(nl - text) + 1 : tn;
+        if (!line_needs_work(text + i, end - i, hans)) {
+            lfx_buf_append(out, text + i, end - i);
+        } else {
+            lfx_steps ls;
+            memset(&ls, 0, sizeof ls);
+            line_result lr;
+            memset(&lr, 0, sizeof lr);
+            if (repair_line(opt, text + i, end - i, out, &ls, &lr) != 0) {
+                lfx_buf_free(&decoded);
+                return LIBFIX_E_NOMEM;
+            }
+            merge_steps(steps, &ls);
+            guessed += lr.guessed;
+            gain += lr.gain;
+            unrecoverable |= lr.unrecoverable;
+            touched = 1;
+        }
+        i = end;
+    }
+    lfx_buf_free(&decoded);
+    if (out->failed) return LIBFIX_E_NOMEM;
+    if (guessed || raw_lossy) *flags |= LIBFIX_LOSSY;
+    if (unrecoverable || raw_lossy) *flags |= LIBFIX_UNRECOVERABLE | LIBFIX_LOSSY;
+    /* Confidence: clean text we did not touch is certain; a repair is as sure as the evidence
+     * (bits gained) is large, less so for every guessed byte. */
+    double c = 1.0;
+    if (touched && steps->n) {
+        c = 1.0 - exp(-gain / 24.0);
+        c *= pow(0.93, (double)guessed);
+        if (unrecoverable) c *= 0.5;
+    } else if (touched && unrecoverable) {
+        c = 0.3;
+    }
+    *confidence = c;
     return LIBFIX_OK;
 }

@@ -163,3 +163,8 @@ int lfx_engine_repair(libfix_ctx *ctx, const uint8_t *in, size_t n, lfx_buf *out
 
 /* Ranked guesses of the encoding of raw bytes (detect.c). */
 int lfx_detect(libfix_ctx *ctx, const uint8_t *in, size_t n, libfix_guess *g, size_t max, size_t *nout);
+
+/* Decode raw bytes that are not UTF-8 (detect.c): picks the most likely encoding, appends UTF-8
+ * to out and a step naming it ("bytes:gbk"). *lossy is set when bytes had to become U+FFFD.
+ * Returns 0, or -1 when out of memory. */
+int lfx_decode_raw(const uint8_t *in, size_t n, lfx_buf *out, lfx_steps *steps, int *lossy);

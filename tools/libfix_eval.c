@@ -1,1 +1,221 @@
-int main(void) { return 0; }
+/* libfix-eval: run libfix over benchmark records and write what score.py reads.
+ *
+ * usage: libfix-eval [--target hans|keep] [--explain] [IN.jsonl [OUT.jsonl]]
+ * Input: one JSON object a line with "id" and "input" (text) or "input_b64" (raw bytes).
+ * Output: {"id": ..., "output": "..."} a line ("output": null when the repair failed);
+ * with --explain also "steps", "confidence" and "flags". Other fields are ignored. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Find "key": in a JSON object line and decode its string value into out. Returns 1 if found
+ * as a string, 0 otherwise. Handles every JSON escape, including surrogate pairs. */
+static int json_get_string(const char *line, const char *key, lfx_buf *out) {
+    char pat[64];
+    snprintf(pat, sizeof pat, "\"%s\"", key);
+    const char *p = line;
+    while ((p = strstr(p, pat)) != NULL) {
+        const char *q = p + strlen(pat);
+        while (*q == ' ' || *q == '\t') q++;
+        if (*q != ':') {
+            p++;
+            continue;
+        }
+        q++;
+        while (*q == ' ' || *q == '\t') q++;
+        if (*q != '"') return 0;
+        q++;
+        out->len = 0;
+        while (*q && *q != '"') {
+            if (*q != '\\') {
+                lfx_buf_putc(out, (uint8_t)*q++);
+                continue;
+            }
+            q++;
+            switch (*q) {
+            case 'n': lfx_buf_putc(out, '\n'); break;
+            case 't': lfx_buf_putc(out, '\t'); break;
+            case 'r': lfx_buf_putc(out, '\r'); break;
+            case 'b': lfx_buf_putc(out, '\b'); break;
+            case 'f': lfx_buf_putc(out, '\f'); break;
+            case 'u': {
+                unsigned cp = 0;
+                if (sscanf(q + 1, "%4x", &cp) != 1) return 0;
+                q += 4;
+                if (cp >= 0xD800 && cp <= 0xDBFF && q[1] == '\\' && q[2] == 'u') {
+                    unsigned lo = 0;
+                    if (sscanf(q + 3, "%4x", &lo) == 1 && lo >= 0xDC00 && lo <= 0xDFFF) {
+                        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                        q += 6;
+                    }
+                }
+                lfx_buf_put_utf8(out, cp);
+                break;
+            }
+            case 0: return 0;
+            default: lfx_buf_putc(out, (uint8_t)*q); break;
+            }
+            q++;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+static void json_put_string(FILE *f, const uint8_t *s, size_t n) {
+    fputc('"', f);
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = s[i];
+        if (c == '"' || c == '\\') {
+            fputc('\\', f);
+            fputc(c, f);
+        } else if (c == '\n') {
+            fputs("\\n", f);
+        } else if (c == '\r') {
+            fputs("\\r", f);
+        } else if (c == '\t') {
+            fputs("\\t", f);
+        } else if (c < 0x20 || c == 0x7F) {
+            fprintf(f, "\\u%04x", c);
+        } else {
+            fputc(c, f);
+        }
+    }
+    fputc('"', f);
+}
+
+static int b64val(int c) {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+}
+
+static void b64decode(const lfx_buf *in, lfx_buf *out) {
+    unsigned acc = 0;
+    int bits = 0;
+    out->len = 0;
+    for (size_t i = 0; i < in->len; i++) {
+        int v = b64val(in->data[i]);
+        if (v < 0) continue;
+        acc = (acc << 6) | (unsigned)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            lfx_buf_putc(out, (uint8_t)(acc >> bits));
+        }
+    }
+}
+
+int main(int argc, char **argv) {
+    libfix_options opt;
+    libfix_options_init(&opt);
+    int explain = 0;
+    const char *paths[2] = {NULL, NULL};
+    int np = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--target") && i + 1 < argc) {
+            i++;
+            if (!strcmp(argv[i], "keep"))
+                opt.target = LIBFIX_TARGET_KEEP;
+            else if (!strcmp(argv[i], "hans"))
+                opt.target = LIBFIX_TARGET_HANS;
+            else {
+                fprintf(stderr, "libfix-eval: --target takes hans or keep\n");
+                return 1;
+            }
+        } else if (!strcmp(argv[i], "--explain")) {
+            explain = 1;
+        } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            puts("usage: libfix-eval [--target hans|keep] [--explain] [IN.jsonl [OUT.jsonl]]");
+            return 0;
+        } else if (np < 2) {
+            paths[np++] = argv[i];
+        } else {
+            fprintf(stderr, "libfix-eval: too many arguments\n");
+            return 1;
+        }
+    }
+    FILE *in = paths[0] && strcmp(paths[0], "-") ? fopen(paths[0], "rb") : stdin;
+    if (!in) {
+        perror(paths[0]);
+        return 2;
+    }
+    FILE *out = paths[1] ? fopen(paths[1], "wb") : stdout;
+    if (!out) {
+        perror(paths[1]);
+        return 2;
+    }
+    if (getenv("LFX_MARGIN")) {
+        float a = 10, b = 0.1f;
+        sscanf(getenv("LFX_MARGIN"), "%f,%f", &a, &b);
+        void lfx_reverse_set_margin(float, float);
+        lfx_reverse_set_margin(a, b);
+    }
+    int err = 0;
+    libfix_ctx *ctx = libfix_new(&opt, &err);
+    if (!ctx) {
+        fprintf(stderr, "libfix-eval: %s\n", libfix_strerror(err));
+        return 2;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t got;
+    lfx_buf id, input, raw;
+    lfx_buf_init(&id);
+    lfx_buf_init(&input);
+    lfx_buf_init(&raw);
+    long lineno = 0, failed = 0;
+    while ((got = getline(&line, &cap, in)) > 0) {
+        lineno++;
+        if (!json_get_string(line, "id", &id)) {
+            fprintf(stderr, "libfix-eval: line %ld: no \"id\"\n", lineno);
+            failed++;
+            continue;
+        }
+        const lfx_buf *src = &input;
+        if (!json_get_string(line, "input", &input)) {
+            if (!json_get_string(line, "input_b64", &input)) {
+                fprintf(stderr, "libfix-eval: line %ld: no \"input\" or \"input_b64\"\n", lineno);
+                failed++;
+                continue;
+            }
+            b64decode(&input, &raw);
+            src = &raw;
+        }
+        libfix_result r;
+        int rc = libfix_repair(ctx, (const char *)src->data, src->len, &r);
+        fputs("{\"id\": ", out);
+        json_put_string(out, id.data, id.len);
+        fputs(", \"output\": ", out);
+        if (rc == LIBFIX_OK) {
+            json_put_string(out, (const uint8_t *)r.text, r.len);
+            if (explain) {
+                fputs(", \"steps\": [", out);
+                for (size_t s = 0; s < r.n_steps; s++) {
+                    if (s) fputs(", ", out);
+                    json_put_string(out, (const uint8_t *)r.steps[s], strlen(r.steps[s]));
+                }
+                fprintf(out, "], \"confidence\": %.3f, \"flags\": %u", r.confidence, r.flags);
+            }
+            libfix_result_clear(&r);
+        } else {
+            fputs("null", out);
+            fprintf(stderr, "libfix-eval: line %ld: %s\n", lineno, libfix_strerror(rc));
+            failed++;
+        }
+        fputs("}\n", out);
+    }
+    free(line);
+    lfx_buf_free(&id);
+    lfx_buf_free(&input);
+    lfx_buf_free(&raw);
+    libfix_free(ctx);
+    if (out != stdout) fclose(out);
+    if (in != stdin) fclose(in);
+    return failed ? 3 : 0;
+}

@@ -1,0 +1,147 @@
+/* The language model: how much a sequence of code points looks like Simplified Chinese text
+ * (with the ASCII, kana, Hangul and symbols such text contains). Han characters use generated
+ * unigram/bigram tables (tools/gen_model.py); other code points use costs by script class,
+ * set by hand here, because their exact values matter far less than their order:
+ * common text < rare text < what only damage produces (C1 controls, private use, U+FFFD). */
+#include <string.h>
+
+#include "internal.h"
+#include "tables/model_tables.h"
+
+enum cls {
+    C_HAN, C_HANX, C_ASCII_ALNUM, C_ASCII_SPACE, C_ASCII_EOL, C_ASCII_PUNCT, C_CTRL, C_CJK_PUNCT,
+    C_FW_PUNCT, C_FW_OTHER, C_HW_KANA, C_GEN_PUNCT, C_LATIN1_LETTER, C_LATIN1_SYMBOL, C_C1,
+    C_LATIN_EXT, C_KANA, C_HANGUL, C_JAMO, C_SYMBOL, C_EMOJI, C_PUA, C_REPLACEMENT, C_OTHER
+};
+
+static enum cls classify(uint32_t c) {
+    if (c < 0x80) {
+        if ((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) return C_ASCII_ALNUM;
+        if (c == ' ') return C_ASCII_SPACE;
+        if (c == '\n' || c == '\r' || c == '\t') return C_ASCII_EOL;
+        if (c < 0x20 || c == 0x7F) return C_CTRL;
+        return C_ASCII_PUNCT;
+    }
+    if (c >= LFX_HAN_LO && c <= LFX_HAN_HI) return C_HAN;
+    if (c < 0xA0) return C_C1;
+    if (c < 0x100) return (c >= 0xC0 && c != 0xD7 && c != 0xF7) ? C_LATIN1_LETTER : C_LATIN1_SYMBOL;
+    if (c < 0x2000) return (c >= 0x1100 && c <= 0x11FF) ? C_JAMO : C_LATIN_EXT;
+    if (c < 0x2070) return C_GEN_PUNCT;
+    if (c < 0x3000) return C_SYMBOL;
+    if (c < 0x3040) return C_CJK_PUNCT;
+    if (c < 0x3100) return C_KANA;
+    if (c >= 0x3130 && c < 0x3190) return C_JAMO;
+    if (c < 0x3400) return C_SYMBOL;
+    if (c >= 0xAC00 && c <= 0xD7A3) return C_HANGUL;
+    if (c >= 0xE000 && c <= 0xF8FF) return C_PUA;
+    if (c >= 0xF900 && c <= 0xFAFF) return C_HANX;
+    if (c >= 0xFF01 && c <= 0xFF5E) return C_FW_PUNCT;
+    if (c >= 0xFF61 && c <= 0xFF9F) return C_HW_KANA;
+    if (c == 0xFFFD) return C_REPLACEMENT;
+    if (c >= 0xFF00 && c <= 0xFFEF) return C_FW_OTHER;
+    if (c >= 0x1F000 && c <= 0x1FAFF) return C_EMOJI;
+    if (c >= 0x20000 && c <= 0x3FFFF) return C_HANX;
+    if (c >= 0xF0000) return C_PUA;
+    return C_OTHER;
+}
+
+/* Punctuation that Chinese text uses all the time costs less than the rest of its block;
+ * the order follows how often each mark appears in running text. 0: not a common mark. */
+static float punct_cost(uint32_t c) {
+    switch (c) {
+    case 0xFF0C: case 0x3002: case 0x3001: return 4.5f;            /* ， 。 、 */
+    case 0x201C: case 0x201D: case 0xFF1A: case 0xFF08: case 0xFF09: return 6.0f;
+    case 0xFF1B: case 0xFF1F: case 0xFF01: case 0x2018: case 0x2019: return 7.0f;
+    case 0x300A: case 0x300B: case 0x300C: case 0x300D: case 0x2014: case 0x2026: return 8.0f;
+    case 0x00B7: case 0x300E: case 0x300F: case 0x3010: case 0x3011: return 9.0f;
+    default: return 0.0f;
+    }
+}
+
+static float han_unigram(uint32_t c) { return lfx_han_cost[c - LFX_HAN_LO] * 0.125f; }
+
+static float han_pair(uint32_t a, uint32_t b) {
+    uint32_t lo = lfx_pair_index[a - LFX_HAN_LO], hi = lfx_pair_index[a - LFX_HAN_LO + 1];
+    uint16_t key = (uint16_t)(b - LFX_HAN_LO);
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (lfx_pair_second[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < lfx_pair_index[a - LFX_HAN_LO + 1] && lfx_pair_second[lo] == key)
+        return lfx_pair_cost[lo] * 0.125f;
+    return han_unigram(b) + lfx_model_backoff_bits;
+}
+
+static int is_cjkish(enum cls k) {
+    return k == C_HAN || k == C_HANX || k == C_CJK_PUNCT || k == C_FW_PUNCT;
+}
+
+float lfx_model_cost(uint32_t prev, uint32_t c) {
+    enum cls k = classify(c);
+    enum cls pk = prev ? classify(prev) : C_ASCII_EOL;
+    float cost;
+    switch (k) {
+    case C_HAN:
+        cost = (pk == C_HAN) ? han_pair(prev, c) : han_unigram(c);
+        if (pk == C_HANGUL) cost += 8.0f; /* Korean text rarely puts Han next to Hangul */
+        return cost;
+    case C_HANX: cost = 24.0f; break;
+    case C_ASCII_ALNUM:
+        if (pk == C_ASCII_ALNUM)
+            cost = ((c <= '9') == (prev <= '9')) ? 3.5f : 6.5f; /* letters follow letters */
+        else
+            cost = 6.0f;
+        break;
+    case C_ASCII_SPACE: cost = 4.0f; break;
+    case C_ASCII_EOL:
+        /* a line ends after a sentence more often than inside one; LF follows CR */
+        cost = c == '\t' ? 9.0f : (c == '\n' && prev == '\r') ? 0.2f : (prev == 0x3002 || prev == 0xFF01 || prev == 0xFF1F || prev == '.' || prev == ':') ? 3.0f : 5.0f;
+        break;
+    case C_ASCII_PUNCT:
+        cost = (c == ',' || c == '.') ? 5.0f : strchr(":;()-/\"'_[]", (int)c) ? 6.0f : 8.0f;
+        break;
+    case C_CTRL: cost = c == 0 ? 16.0f : 20.0f; break;
+    case C_CJK_PUNCT:
+    case C_FW_PUNCT:
+        cost = punct_cost(c) > 0 ? punct_cost(c) : k == C_FW_PUNCT ? 10.0f : 13.0f;
+        /* marks follow words, not the start of a text or other marks (brackets aside) */
+        if (pk != C_HAN && pk != C_HANX && pk != C_ASCII_ALNUM && c != 0x300A && c != 0x300C &&
+            c != 0xFF08 && c != 0x201C && c != 0x3010)
+            cost += 6.0f;
+        break;
+    case C_FW_OTHER: cost = 13.0f; break;
+    case C_HW_KANA: cost = 16.0f; break;
+    case C_GEN_PUNCT: cost = punct_cost(c) > 0 ? punct_cost(c) : 13.0f; break;
+    case C_LATIN1_LETTER: cost = (pk == C_ASCII_ALNUM || pk == C_LATIN1_LETTER) ? 8.0f : 11.0f; break;
+    case C_LATIN1_SYMBOL: cost = (c == 0xB7) ? 9.0f : (c == 0xD7 || c == 0xB0) ? 10.0f : 13.0f; break;
+    case C_C1: cost = 28.0f; break;
+    case C_LATIN_EXT: cost = 12.0f; break;
+    case C_KANA: cost = (pk == C_KANA) ? 6.0f : 9.0f; break;
+    case C_HANGUL: cost = (pk == C_HANGUL) ? 7.0f : 10.0f; if (pk == C_HAN) cost += 8.0f; break;
+    case C_JAMO: cost = 18.0f; break;
+    case C_SYMBOL: cost = 12.0f; break;
+    case C_EMOJI: cost = 12.0f; break;
+    case C_PUA: cost = 30.0f; break;
+    case C_REPLACEMENT: cost = 30.0f; break;
+    default: cost = 18.0f; break;
+    }
+    /* Accented Latin between CJK characters is what GBK/UTF-8 read as Latin-1 looks like. */
+    if ((k == C_LATIN1_LETTER || k == C_LATIN1_SYMBOL) && is_cjkish(pk)) cost += 6.0f;
+    if ((pk == C_LATIN1_LETTER || pk == C_LATIN1_SYMBOL) && is_cjkish(k)) cost += 6.0f;
+    return cost;
+}
+
+double lfx_model_score(const uint32_t *cp, size_t n, float *per_cp) {
+    double sum = 0;
+    uint32_t prev = 0;
+    for (size_t i = 0; i < n; i++) {
+        float c = lfx_model_cost(prev, cp[i]);
+        if (per_cp) per_cp[i] = c;
+        sum += c;
+        prev = cp[i];
+    }
+    return sum;
+}

@@ -1,0 +1,582 @@
+/* The reverse engine: undo one layer of byte-level damage ("bytes of ORIG were decoded as
+ * SEEN") on the spans of a text where it applies, filling bytes that a lossy decoder destroyed
+ * with the values the language model likes best (a small beam search over the unknown bytes). */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reverse.h"
+
+#define BEAM 12
+#define MAX_SPAN 4096 /* code points per span handed to the beam; longer runs are cut */
+
+const lfx_layer lfx_layers[] = {
+    {ORIG_UTF8, SEEN_GBK, "utf-8>gbk"},     {ORIG_UTF8, SEEN_1252, "utf-8>latin1"},
+    {ORIG_UTF8, SEEN_BIG5, "utf-8>big5"},   {ORIG_UTF8, SEEN_SJIS, "utf-8>sjis"},
+    {ORIG_UTF8, SEEN_EUCKR, "utf-8>euckr"}, {ORIG_GBK, SEEN_1252, "gbk>latin1"},
+    {ORIG_GBK, SEEN_BIG5, "gbk>big5"},      {ORIG_BIG5, SEEN_GBK, "big5>gbk"},
+    {ORIG_BIG5, SEEN_1252, "big5>latin1"},
+};
+const size_t lfx_n_layers = sizeof lfx_layers / sizeof lfx_layers[0];
+
+/* ---- the seen side: characters back to bytes ------------------------------------------- */
+
+static int seen_encode(lfx_seen s, uint32_t cp, uint8_t out[4]) {
+    switch (s) {
+    case SEEN_GBK: return lfx_encode_cp(LFX_CP936WIN, cp, out);
+    case SEEN_BIG5: return lfx_encode_cp(LFX_BIG5, cp, out);
+    case SEEN_SJIS: return lfx_encode_cp(LFX_SJIS, cp, out);
+    case SEEN_EUCKR: return lfx_encode_cp(LFX_EUCKR, cp, out);
+    case SEEN_1252:
+        /* Latin-1 and sloppy windows-1252 together: C1 controls and the cp1252 specials are
+         * disjoint, so one table undoes both. */
+        if (cp < 0x100) {
+            out[0] = (uint8_t)cp;
+            return 1;
+        }
+        return lfx_encode_cp(LFX_CP1252, cp, out);
+    }
+    return 0;
+}
+
+/* Slot kinds: what one character of the damaged text stands for. */
+enum { SLOT_FIXED, SLOT_FFFD, SLOT_QMARK, SLOT_QMARK_END };
+
+typedef struct slot {
+    uint8_t kind, n;
+    uint8_t b[4];
+} slot;
+
+static int is_marker(lfx_seen s, uint32_t cp) {
+    if (s == SEEN_1252) return 0;
+    return cp == 0xFFFD || cp == '?';
+}
+
+/* ---- the original side: bytes back to characters --------------------------------------- */
+
+/* Decode complete characters at the front of carry. Returns -1 if the bytes cannot be the start
+ * of valid text, else the number of code points written to out (max 4) and leaves the
+ * incomplete tail in carry. */
+static int orig_take(lfx_orig o, uint8_t *carry, uint8_t *ncarry, uint32_t *out) {
+    int nout = 0;
+    while (*ncarry) {
+        uint8_t c = carry[0];
+        size_t used;
+        uint32_t cp;
+        if (o == ORIG_UTF8) {
+            size_t need = c < 0x80 ? 1 : c < 0xC2 ? 0 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : c < 0xF5 ? 4 : 0;
+            if (need == 0) return -1;
+            if (*ncarry < need) {
+                /* check the prefix so that a dead end dies early */
+                for (size_t k = 1; k < *ncarry; k++)
+                    if ((carry[k] & 0xC0) != 0x80) return -1;
+                if (*ncarry >= 2) {
+                    if (c == 0xE0 && carry[1] < 0xA0) return -1;
+                    if (c == 0xED && carry[1] > 0x9F) return -1;
+                    if (c == 0xF0 && carry[1] < 0x90) return -1;
+                    if (c == 0xF4 && carry[1] > 0x8F) return -1;
+                }
+                return nout;
+            }
+            used = lfx_utf8_next(carry, need, &cp);
+            if (used == 0) return -1;
+        } else {
+            lfx_codec cc = o == ORIG_GBK ? LFX_GBK : LFX_BIG5;
+            used = lfx_decode_cp(cc, carry, *ncarry, &cp);
+            if (used == LFX_SHORT) return nout;
+            if (used == LFX_BAD) return -1;
+        }
+        if (nout == 4) return -1; /* cannot happen with <= 4 carried bytes */
+        out[nout++] = cp;
+        memmove(carry, carry + used, *ncarry - used);
+        *ncarry = (uint8_t)(*ncarry - used);
+    }
+    return nout;
+}
+
+/* ---- beam search over the slots of one span --------------------------------------------- */
+
+typedef struct node {
+    int32_t parent;
+    uint32_t cp;
+} node;
+
+typedef struct bstate {
+    uint8_t carry[4];
+    uint8_t ncarry;
+    uint8_t fffd_byte; /* the byte guessed for a U+FFFD in the previous slot, if fffd_prev */
+    uint8_t fffd_prev;
+    uint32_t last;
+    float cost;  /* model cost of the characters decoded so far, plus guessing costs */
+    float h;     /* optimistic cost of the character the carry has begun */
+    int32_t hist;
+    uint32_t guessed; /* unknown bytes filled so far */
+} bstate;
+
+typedef struct beam_ctx {
+    lfx_orig orig;
+    lfx_seen seen;
+    node *arena;
+    size_t narena, caparena;
+    int failed;
+    bstate cur[BEAM], next[BEAM];
+    int ncur, nnext;
+    long *budget; /* offers left for this text; at 0 unknown bytes are no longer guessed */
+} beam_ctx;
+
+/* ---- optimistic costs of unfinished characters ------------------------------------------ */
+
+static float g_h_utf8_1[256];     /* a lead byte alone */
+static float g_h_utf8_2[16][64];  /* a three-byte lead E0-EF and one continuation */
+static float g_h_gbk[256], g_h_big5[256];
+static pthread_once_t g_h_once = PTHREAD_ONCE_INIT;
+
+static void build_h(void) {
+    for (int i = 0; i < 256; i++) g_h_utf8_1[i] = g_h_gbk[i] = g_h_big5[i] = 1e9f;
+    for (int a = 0; a < 16; a++)
+        for (int b = 0; b < 64; b++) g_h_utf8_2[a][b] = 1e9f;
+    for (uint32_t cp = 0x80; cp < 0x10000; cp++) {
+        if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+        float c = lfx_model_cost(0, cp);
+        uint8_t u[4];
+        int n = lfx_utf8_put(u, cp);
+        if (c < g_h_utf8_1[u[0]]) g_h_utf8_1[u[0]] = c;
+        if (n == 3 && c < g_h_utf8_2[u[0] - 0xE0][u[1] - 0x80]) g_h_utf8_2[u[0] - 0xE0][u[1] - 0x80] = c;
+        if (lfx_encode_cp(LFX_GBK, cp, u) == 2 && c < g_h_gbk[u[0]]) g_h_gbk[u[0]] = c;
+        if (lfx_encode_cp(LFX_BIG5, cp, u) == 2 && c < g_h_big5[u[0]]) g_h_big5[u[0]] = c;
+    }
+    for (int i = 0xF0; i < 0xF5; i++) g_h_utf8_1[i] = 12.0f; /* emoji and rare planes */
+}
+
+static float heuristic(lfx_orig o, const uint8_t *carry, uint8_t n) {
+    if (n == 0) return 0;
+    if (o == ORIG_UTF8) {
+        if (n >= 2 && carry[0] >= 0xE0 && carry[0] <= 0xEF) return g_h_utf8_2[carry[0] - 0xE0][carry[1] & 0x3F];
+        return g_h_utf8_1[carry[0]] > 1e8f ? 12.0f : g_h_utf8_1[carry[0]];
+    }
+    float h = (o == ORIG_GBK ? g_h_gbk : g_h_big5)[carry[0]];
+    return h > 1e8f ? 12.0f : h;
+}
+
+static int32_t arena_push(beam_ctx *bc, int32_t parent, uint32_t cp) {
+    if (bc->narena == bc->caparena) {
+        size_t cap = bc->caparena ? bc->caparena * 2 : 1024;
+        node *p = realloc(bc->arena, cap * sizeof *p);
+        if (!p) {
+            bc->failed = 1;
+            return parent;
+        }
+        bc->arena = p;
+        bc->caparena = cap;
+    }
+    bc->arena[bc->narena].parent = parent;
+    bc->arena[bc->narena].cp = cp;
+    return (int32_t)bc->narena++;
+}
+
+static lfx_codec seen_codec(lfx_seen seen) {
+    switch (seen) {
+    case SEEN_GBK: return LFX_GBK;
+    case SEEN_BIG5: return LFX_BIG5;
+    case SEEN_SJIS: return LFX_SJIS;
+    case SEEN_EUCKR: return LFX_EUCKR;
+    default: return LFX_LATIN1;
+    }
+}
+
+/* Would the seen decoder (Python-style, one U+FFFD per bad byte) have rejected byte x given
+ * the byte after it (next < 0: unknown, anything goes; next == 256: end of text)? */
+static int seen_rejects(lfx_seen seen, uint8_t x, int next) {
+    if (next < 0) return 1;
+    uint8_t b[2] = {x, (uint8_t)(next & 0xFF)};
+    uint32_t cp;
+    size_t r = lfx_decode_cp(seen_codec(seen), b, next == 256 ? 1 : 2, &cp);
+    return r == LFX_BAD || (next == 256 && r == LFX_SHORT);
+}
+
+/* Offer one successor of state s after appending bytes b[0..n). Keeps the BEAM best distinct
+ * (carry, last) states in bc->next, ranked by cost plus the optimistic cost of the carry.
+ * fffd: b is one byte guessed for a U+FFFD. */
+static void offer(beam_ctx *bc, const bstate *s, const uint8_t *b, int n, float extra, int guessed, int fffd) {
+    (*bc->budget)--;
+    /* a U+FFFD right before: its byte must be one the seen decoder rejects before b[0] */
+    if (s->fffd_prev && !seen_rejects(bc->seen, s->fffd_byte, b[0])) return;
+    bstate t = *s;
+    if (t.ncarry + n > 4) return;
+    memcpy(t.carry + t.ncarry, b, (size_t)n);
+    t.ncarry = (uint8_t)(t.ncarry + n);
+    uint32_t cps[4];
+    int k = orig_take(bc->orig, t.carry, &t.ncarry, cps);
+    if (k < 0) return;
+    float cost = t.cost + extra;
+    uint32_t last = t.last;
+    for (int i = 0; i < k; i++) {
+        cost += lfx_model_cost(last, cps[i]);
+        last = cps[i];
+    }
+    t.cost = cost;
+    t.h = heuristic(bc->orig, t.carry, t.ncarry);
+    t.guessed += (uint32_t)guessed;
+    t.fffd_prev = (uint8_t)fffd;
+    t.fffd_byte = fffd ? b[0] : 0;
+    float rank = cost + t.h;
+    int at = -1;
+    for (int i = 0; i < bc->nnext; i++) {
+        bstate *o = &bc->next[i];
+        if (o->ncarry == t.ncarry && o->last == last && o->fffd_prev == t.fffd_prev &&
+            o->fffd_byte == t.fffd_byte && memcmp(o->carry, t.carry, t.ncarry) == 0) {
+            if (rank >= o->cost + o->h) return;
+            at = i;
+            break;
+        }
+    }
+    if (at < 0) {
+        if (bc->nnext < BEAM) {
+            at = bc->nnext++;
+        } else {
+            at = 0;
+            for (int i = 1; i < BEAM; i++)
+                if (bc->next[i].cost + bc->next[i].h > bc->next[at].cost + bc->next[at].h) at = i;
+            if (bc->next[at].cost + bc->next[at].h <= rank) return;
+        }
+    }
+    t.last = last;
+    t.hist = s->hist;
+    for (int j = 0; j < k; j++) t.hist = arena_push(bc, t.hist, cps[j]);
+    bc->next[at] = t;
+}
+
+#define GUESS_BITS 1.0f /* a small price per guessed byte, so exact bytes win ties */
+
+/* Bytes that can come next in the original encoding after the carry (a superset). */
+static void byte_range(lfx_orig o, const uint8_t *carry, uint8_t n, int *lo, int *hi) {
+    if (o == ORIG_UTF8 && n > 0) {
+        *lo = 0x80;
+        *hi = 0xBF;
+    } else if (o == ORIG_UTF8) {
+        *lo = 0xC2;
+        *hi = 0xF4;
+    } else if (n > 0) {
+        *lo = 0x40;
+        *hi = 0xFE;
+    } else {
+        *lo = 0x81;
+        *hi = 0xFE;
+    }
+    LFX_UNUSED(carry);
+}
+
+/* Is the pair (x, t) one the seen Windows decoder turns into '?' (swallowing t)? */
+static int win_rejects_pair(lfx_seen seen, uint8_t x, uint8_t t) {
+    if (seen == SEEN_GBK) return t < 0x40 || t == 0x7F || t == 0xFF;
+    uint8_t pair[2] = {x, t};
+    uint32_t cp;
+    return lfx_decode_cp(LFX_BIG5, pair, 2, &cp) == LFX_BAD;
+}
+
+static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s) {
+    if (sl->kind == SLOT_FIXED) {
+        offer(bc, s, sl->b, sl->n, 0, 0, 0);
+        return;
+    }
+    uint8_t q = '?';
+    if (*bc->budget <= 0) {
+        if (sl->kind != SLOT_FFFD) offer(bc, s, &q, 1, 0, 0, 0);
+        return;
+    }
+    int lo, hi;
+    byte_range(bc->orig, s->carry, s->ncarry, &lo, &hi);
+    if (sl->kind == SLOT_FFFD) {
+        /* one byte the seen decoder rejected */
+        if (lo < 0x80) lo = 0x80;
+        for (int x = lo; x <= hi; x++) {
+            uint8_t b = (uint8_t)x;
+            if (next_byte < 0 || seen_rejects(bc->seen, b, next_byte)) offer(bc, s, &b, 1, GUESS_BITS, 1, next_byte < 0);
+        }
+        return;
+    }
+    /* '?': a literal question mark, or a lead byte whose trail was invalid, swallowed with it */
+    offer(bc, s, &q, 1, 0, 0, 0);
+    if (lo < 0x80) lo = 0x80;
+    if (sl->kind == SLOT_QMARK_END) {
+        for (int x = lo; x <= hi; x++) {
+            uint8_t b = (uint8_t)x;
+            offer(bc, s, &b, 1, GUESS_BITS, 1, 0);
+        }
+        return;
+    }
+    if (bc->seen == SEEN_BIG5 && s->ncarry > 0 && bc->orig == ORIG_UTF8) {
+        uint8_t b = 0x80; /* cp950 has no 0x80: Windows shows it as '?' alone */
+        offer(bc, s, &b, 1, GUESS_BITS, 1, 0);
+    }
+    /* Two stages: rank the lead byte x by what it makes of the character so far, keep the
+     * best few, and only for those try every swallowed byte t. */
+    enum { KEEP_X = 6 };
+    struct { float rank; uint8_t x; } keep[KEEP_X];
+    int nkeep = 0;
+    for (int x = lo; x <= hi; x++) {
+        if (x == 0x80) continue;
+        uint8_t c2[4];
+        uint8_t n2 = s->ncarry;
+        if (n2 >= 4) break;
+        memcpy(c2, s->carry, n2);
+        c2[n2++] = (uint8_t)x;
+        uint32_t cps[4];
+        int k = orig_take(bc->orig, c2, &n2, cps);
+        if (k < 0) continue;
+        float r = 0;
+        uint32_t last = s->last;
+        for (int i = 0; i < k; i++) {
+            r += lfx_model_cost(last, cps[i]);
+            last = cps[i];
+        }
+        r += heuristic(bc->orig, c2, n2);
+        int at = -1;
+        if (nkeep < KEEP_X) {
+            at = nkeep++;
+        } else {
+            int worst = 0;
+            for (int i = 1; i < KEEP_X; i++)
+                if (keep[i].rank > keep[worst].rank) worst = i;
+            if (keep[worst].rank > r) at = worst;
+        }
+        if (at >= 0) {
+            keep[at].rank = r;
+            keep[at].x = (uint8_t)x;
+        }
+    }
+    for (int i = 0; i < nkeep; i++) {
+        uint8_t x = keep[i].x;
+        int tlo = 0x00, thi = 0xFF;
+        if (bc->orig == ORIG_UTF8) {
+            uint8_t c2[4];
+            uint8_t n2 = s->ncarry;
+            memcpy(c2, s->carry, n2);
+            c2[n2++] = x;
+            uint32_t cps[4];
+            orig_take(bc->orig, c2, &n2, cps);
+            if (n2 > 0) {
+                tlo = 0x80;
+                thi = 0xBF;
+            } else {
+                thi = 0xF4;
+            }
+        }
+        for (int t = tlo; t <= thi; t++) {
+            if (!win_rejects_pair(bc->seen, x, (uint8_t)t)) continue;
+            /* the swallowed byte is usually text; control characters other than CR, LF and
+             * TAB are implausible */
+            if (t < 0x20 && t != '\r' && t != '\n' && t != '\t') continue;
+            uint8_t pair[2] = {x, (uint8_t)t};
+            offer(bc, s, pair, 2, 2 * GUESS_BITS, 2, 0);
+        }
+    }
+}
+
+static int cmp_state(const void *a, const void *b) {
+    float x = ((const bstate *)a)->cost, y = ((const bstate *)b)->cost;
+    return x < y ? -1 : x > y;
+}
+
+/* Decode slots[0..n) with the beam. prev: code point before the span (0 at start), after: the
+ * one after it (0 at the end). On success appends the code points to out, returns 1 and sets
+ * *cost (without the transition to after) and *guessed. */
+static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n, uint32_t prev,
+                       uint32_t after, long *budget, lfx_u32 *out, float *cost, uint32_t *guessed) {
+    pthread_once(&g_h_once, build_h);
+    beam_ctx bc;
+    memset(&bc, 0, sizeof bc);
+    bc.orig = orig;
+    bc.seen = seen;
+    bc.budget = budget;
+    bc.cur[0].last = prev;
+    bc.cur[0].hist = -1;
+    bc.ncur = 1;
+    int finished = 0;
+    for (size_t i = 0; i < n && !bc.failed; i++) {
+        bc.nnext = 0;
+        int next_byte;
+        if (i + 1 < n)
+            next_byte = slots[i + 1].kind == SLOT_FIXED ? slots[i + 1].b[0] : -1;
+        else
+            next_byte = after == 0 ? 256 : after < 0x80 ? (int)after : -1;
+        for (int k = 0; k < bc.ncur; k++) expand(&bc, &slots[i], next_byte, &bc.cur[k]);
+        if (bc.nnext == 0) break;
+        memcpy(bc.cur, bc.next, sizeof(bstate) * (size_t)bc.nnext);
+        bc.ncur = bc.nnext;
+        if (i + 1 == n) finished = 1;
+    }
+    int ok = 0;
+    if (!bc.failed && finished) {
+        int m = bc.ncur;
+        uint32_t end = after ? after : '\n';
+        for (int k = 0; k < m; k++) bc.cur[k].cost += lfx_model_cost(bc.cur[k].last, end);
+        qsort(bc.cur, (size_t)m, sizeof(bstate), cmp_state);
+        for (int k = 0; k < m; k++) {
+            if (bc.cur[k].ncarry != 0) continue;
+            size_t start = out->len;
+            for (int32_t h = bc.cur[k].hist; h >= 0; h = bc.arena[h].parent) lfx_u32_push(out, bc.arena[h].cp);
+            for (size_t a = start, b = out->len; a + 1 < b; a++, b--) {
+                uint32_t t = out->data[a];
+                out->data[a] = out->data[b - 1];
+                out->data[b - 1] = t;
+            }
+            *cost = bc.cur[k].cost - lfx_model_cost(bc.cur[k].last, end);
+            *guessed = bc.cur[k].guessed;
+            ok = !out->failed;
+            break;
+        }
+    }
+    free(bc.arena);
+    return ok;
+}
+
+/* ---- spans ------------------------------------------------------------------------------ */
+
+/* Quick lossless scan: from slot i, how far does decoding stay valid? Markers count as valid
+ * wherever they stand. Returns the end slot (exclusive) of the longest prefix that ends with
+ * the decoder between characters, or i when none. */
+static size_t scan_span(lfx_orig orig, const slot *slots, size_t i, size_t n) {
+    uint8_t carry[4];
+    uint8_t nc = 0;
+    size_t best = i;
+    int resync = 0; /* bytes after a marker may finish the character the marker began */
+    for (size_t j = i; j < n; j++) {
+        if (slots[j].kind != SLOT_FIXED) {
+            nc = 0;
+            resync = 1;
+            best = j + 1;
+            continue;
+        }
+        const uint8_t *b = slots[j].b;
+        uint8_t m = slots[j].n;
+        if (resync) {
+            /* drop what can only be the tail of the unknown character */
+            while (orig == ORIG_UTF8 && m > 0 && resync <= 3 && (b[0] & 0xC0) == 0x80) {
+                b++;
+                m--;
+                resync++;
+            }
+            resync = 0;
+        }
+        if (nc + m > 4) return best;
+        memcpy(carry + nc, b, m);
+        nc = (uint8_t)(nc + m);
+        uint32_t cps[4];
+        if (orig_take(orig, carry, &nc, cps) < 0) {
+            if (orig != ORIG_UTF8 && j > i && slots[j - 1].kind != SLOT_FIXED) {
+                /* a double-byte original: the marker may have eaten a lead byte; retry */
+                nc = 0;
+                continue;
+            }
+            return best;
+        }
+        if (nc == 0) best = j + 1;
+    }
+    return best;
+}
+
+static float g_margin_a = 10.0f, g_margin_b = 0.10f;
+void lfx_reverse_set_margin(float a, float b) {
+    g_margin_a = a;
+    g_margin_b = b;
+}
+
+static int is_ascii_run_breaker(uint32_t cp) { return cp < 0x80 && cp != '?'; }
+
+/* Apply layer L to the whole text: every run of non-ASCII characters is cut into spans that
+ * decode, and each span is replaced when the model prefers the decoded form by margin bits.
+ * Returns the total gain in bits (0: nothing replaced; out is then a copy of in). */
+double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, lfx_u32 *out,
+                         lfx_rev_stats *st) {
+    double gain = 0;
+    slot *slots = malloc(sizeof(slot) * (n < MAX_SPAN ? n + 1 : MAX_SPAN + 1));
+    lfx_u32 dec;
+    lfx_u32_init(&dec);
+    if (!slots) {
+        out->failed = 1;
+        return 0;
+    }
+    long budget = 200000 + 2000 * (long)n;
+    size_t i = 0;
+    while (i < n) {
+        if (is_ascii_run_breaker(in[i]) || (in[i] == '?' && (i + 1 >= n || in[i + 1] < 0x80) &&
+                                           (i == 0 || in[i - 1] < 0x80))) {
+            lfx_u32_push(out, in[i]);
+            i++;
+            continue;
+        }
+        /* a run: non-ASCII characters and the question marks inside or right after them */
+        size_t r0 = i, r1 = i;
+        while (r1 < n && r1 - r0 < MAX_SPAN && !is_ascii_run_breaker(in[r1])) r1++;
+        size_t ns = 0;
+        int encodable_all = 1;
+        for (size_t k = r0; k < r1; k++) {
+            slot *s = &slots[ns++];
+            s->kind = SLOT_FIXED;
+            if (is_marker(L->seen, in[k])) {
+                s->kind = in[k] == 0xFFFD ? SLOT_FFFD : (k + 1 == n ? SLOT_QMARK_END : SLOT_QMARK);
+                s->n = 0;
+                continue;
+            }
+            int m = seen_encode(L->seen, in[k], s->b);
+            if (m == 0) {
+                s->n = 0;
+                s->kind = 0xFF; /* not encodable: a wall */
+                encodable_all = 0;
+                continue;
+            }
+            s->n = (uint8_t)m;
+        }
+        LFX_UNUSED(encodable_all);
+        size_t a = 0;
+        while (a < ns) {
+            if (slots[a].kind == 0xFF) {
+                lfx_u32_push(out, in[r0 + a]);
+                a++;
+                continue;
+            }
+            size_t wall = a;
+            while (wall < ns && slots[wall].kind != 0xFF) wall++;
+            size_t b = scan_span(L->orig, slots, a, wall);
+            int done = 0;
+            if (b > a) {
+                /* a span of only markers and nothing else is no evidence */
+                int fixed = 0;
+                for (size_t k = a; k < b; k++) fixed += slots[k].kind == SLOT_FIXED;
+                uint32_t prev = (r0 + a) > 0 ? in[r0 + a - 1] : 0;
+                uint32_t after = r0 + b < n ? in[r0 + b] : 0;
+                float c_old = (float)lfx_model_score(in + r0 + a, b - a, NULL);
+                c_old += lfx_model_cost(prev, in[r0 + a]) - lfx_model_cost(0, in[r0 + a]);
+                if (after) c_old += lfx_model_cost(in[r0 + b - 1], after);
+                dec.len = 0;
+                float c_new;
+                uint32_t guessed = 0;
+                if (fixed > 0 && beam_decode(L->orig, L->seen, slots + a, b - a, prev, after, &budget, &dec, &c_new, &guessed)) {
+                    if (after) c_new += lfx_model_cost(dec.len ? dec.data[dec.len - 1] : prev, after);
+                    float margin = g_margin_a + g_margin_b * c_old;
+                    if (c_new + margin < c_old && dec.len > 0) {
+                        gain += c_old - c_new;
+                        for (size_t k = 0; k < dec.len; k++) lfx_u32_push(out, dec.data[k]);
+                        if (st) {
+                            st->guessed += guessed;
+                            st->spans++;
+                            for (size_t k = a; k < b; k++)
+                                if (in[r0 + k] > 0xFF) st->above_latin1 = 1;
+                        }
+                        a = b;
+                        done = 1;
+                    }
+                }
+            }
+            if (!done) {
+                lfx_u32_push(out, in[r0 + a]);
+                a++;
+            }
+        }
+        i = r1;
+    }
+    free(slots);
+    lfx_u32_free(&dec);
+    return gain;
+}

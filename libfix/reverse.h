@@ -1,0 +1,26 @@
+/* The reverse engine's layers (reverse.c): one layer = original bytes read in another encoding. */
+#ifndef LFX_REVERSE_H
+#define LFX_REVERSE_H
+#include "internal.h"
+
+typedef enum lfx_orig { ORIG_UTF8, ORIG_GBK, ORIG_BIG5 } lfx_orig;
+typedef enum lfx_seen { SEEN_GBK, SEEN_BIG5, SEEN_1252, SEEN_SJIS, SEEN_EUCKR } lfx_seen;
+
+typedef struct lfx_layer {
+    lfx_orig orig; /* what the bytes really were */
+    lfx_seen seen; /* what they were decoded as */
+    const char *name;
+} lfx_layer;
+
+extern const lfx_layer lfx_layers[];
+extern const size_t lfx_n_layers;
+
+typedef struct lfx_rev_stats {
+    uint32_t guessed;     /* bytes filled in by the model */
+    uint32_t spans;       /* spans replaced */
+    int c1, above_latin1; /* what the replaced spans held (names the step) */
+} lfx_rev_stats;
+
+double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, lfx_u32 *out,
+                         lfx_rev_stats *st);
+#endif
