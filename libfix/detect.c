@@ -14,6 +14,20 @@
 #define UCHARDET_BONUS 6.0   /* bits off for the encoding uchardet names */
 #define SOFTMAX_BITS 4.0     /* temperature of the confidences, in bits */
 
+/* Prior cost in bits of each encoding for raw bytes that reach a Chinese-text repairer: GBK
+ * and Big5 are what such bytes usually are; UTF-16 without a BOM, Shift_JIS and EUC-KR decode
+ * almost anything into plausible-looking CJK and need real evidence. */
+static double prior_bits(lfx_codec c) {
+    switch (c) {
+    case LFX_GB18030: return 0;
+    case LFX_BIG5: return 2;
+    case LFX_CP1252: return 6;
+    case LFX_SJIS: case LFX_EUCKR: return 12;
+    case LFX_UTF16LE: case LFX_UTF16BE: return 16;
+    default: return 8;
+    }
+}
+
 typedef struct rawcand {
     lfx_codec codec;
     const char *name;  /* as reported by libfix_detect */
@@ -88,7 +102,7 @@ static int rank(const uint8_t *in, size_t n, rawcand *c, lfx_u32 *best_out) {
             lfx_u32_free(&v);
             return -1;
         }
-        double cost = lfx_model_score(v.data, v.len, NULL) + BAD_BYTE_BITS * (double)bad;
+        double cost = lfx_model_score(v.data, v.len, NULL) + BAD_BYTE_BITS * (double)bad + prior_bits(cc);
         if (uchardet_says(u, cc)) cost -= UCHARDET_BONUS;
         if (cc == bom) cost -= 1000.0; /* a byte order mark settles it */
         c[nc].codec = cc;

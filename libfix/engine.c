@@ -354,6 +354,14 @@ static int repair_line(const libfix_options *opt, const uint8_t *s, size_t n, lf
     return rc;
 }
 
+#define UNIT_BYTES 65536
+#define UNIT_GAP 3
+
+static size_t line_end(const uint8_t *text, size_t i, size_t n) {
+    const uint8_t *nl = memchr(text + i, '\n', n - i);
+    return nl ? (size_t)(nl - text) + 1 : n;
+}
+
 /* ---- entry ------------------------------------------------------------------------------ */
 
 static void merge_steps(lfx_steps *all, const lfx_steps *line) {
@@ -390,26 +398,41 @@ int lfx_engine_repair(libfix_ctx *ctx, const uint8_t *in, size_t n, lfx_buf *out
     lfx_buf_reserve(out, tn);
     size_t i = 0;
     while (i < tn) {
-        const uint8_t *nl = memchr(text + i, '\n', tn - i);
-        size_t end = nl ? (size_t)(nl - text) + 1 : tn;
+        size_t end = line_end(text, i, tn);
         if (!line_needs_work(text + i, end - i, hans)) {
             lfx_buf_append(out, text + i, end - i);
-        } else {
-            lfx_steps ls;
-            memset(&ls, 0, sizeof ls);
-            line_result lr;
-            memset(&lr, 0, sizeof lr);
-            if (repair_line(opt, text + i, end - i, out, &ls, &lr) != 0) {
-                lfx_buf_free(&decoded);
-                return LIBFIX_E_NOMEM;
-            }
-            merge_steps(steps, &ls);
-            guessed += lr.guessed;
-            gain += lr.gain;
-            unrecoverable |= lr.unrecoverable;
-            touched = 1;
+            i = end;
+            continue;
         }
-        i = end;
+        /* A unit: this line and the following ones up to the last that needs work, with gaps of
+         * at most UNIT_GAP clean lines, at most UNIT_BYTES long. Damage to one file is usually
+         * of one kind, and evidence from all of it settles short garbled spans. */
+        size_t uend = end, probe = end;
+        int gap = 0;
+        while (probe < tn && uend - i < UNIT_BYTES && gap <= UNIT_GAP) {
+            size_t pe = line_end(text, probe, tn);
+            if (line_needs_work(text + probe, pe - probe, hans)) {
+                uend = pe;
+                gap = 0;
+            } else {
+                gap++;
+            }
+            probe = pe;
+        }
+        lfx_steps ls;
+        memset(&ls, 0, sizeof ls);
+        line_result lr;
+        memset(&lr, 0, sizeof lr);
+        if (repair_line(opt, text + i, uend - i, out, &ls, &lr) != 0) {
+            lfx_buf_free(&decoded);
+            return LIBFIX_E_NOMEM;
+        }
+        merge_steps(steps, &ls);
+        guessed += lr.guessed;
+        gain += lr.gain;
+        unrecoverable |= lr.unrecoverable;
+        touched = 1;
+        i = uend;
     }
     lfx_buf_free(&decoded);
     if (out->failed) return LIBFIX_E_NOMEM;

@@ -58,6 +58,12 @@ static float punct_cost(uint32_t c) {
     }
 }
 
+/* Closing quotes and brackets: sentence punctuation may follow them. */
+static int closing_mark(uint32_t c) {
+    return c == 0x201D || c == 0x2019 || c == 0xFF09 || c == 0x300B || c == 0x300D || c == 0x300F ||
+           c == 0x3011 || c == ')' || c == '"' || c == '\'';
+}
+
 static float han_unigram(uint32_t c) { return lfx_han_cost[c - LFX_HAN_LO] * 0.125f; }
 
 static float han_pair(uint32_t a, uint32_t b) {
@@ -93,13 +99,21 @@ float lfx_model_cost(uint32_t prev, uint32_t c) {
         if (pk == C_ASCII_ALNUM)
             cost = ((c <= '9') == (prev <= '9')) ? 3.5f : 6.5f; /* letters follow letters */
         else
-            cost = 6.0f;
+            cost = 7.0f;
         break;
-    case C_ASCII_SPACE: cost = 4.0f; break;
     case C_ASCII_EOL:
-        /* a line ends after a sentence more often than inside one; LF follows CR */
-        cost = c == '\t' ? 9.0f : (c == '\n' && prev == '\r') ? 0.2f : (prev == 0x3002 || prev == 0xFF01 || prev == 0xFF1F || prev == '.' || prev == ':') ? 3.0f : 5.0f;
+        /* lines end after a sentence more often than inside one; LF follows CR */
+        if (c == '\t')
+            cost = 9.0f;
+        else if (c == '\n' && prev == '\r')
+            cost = 0.2f;
+        else if (prev == 0x3002 || prev == 0xFF01 || prev == 0xFF1F || prev == 0xFF1A || prev == '.' ||
+                 prev == ':' || prev == '!' || prev == '?' || prev == ';' || prev == 0xFF1B)
+            cost = 5.0f;
+        else
+            cost = 7.0f;
         break;
+    case C_ASCII_SPACE: cost = 3.5f; break;
     case C_ASCII_PUNCT:
         cost = (c == ',' || c == '.') ? 5.0f : strchr(":;()-/\"'_[]", (int)c) ? 6.0f : 8.0f;
         break;
@@ -108,8 +122,8 @@ float lfx_model_cost(uint32_t prev, uint32_t c) {
     case C_FW_PUNCT:
         cost = punct_cost(c) > 0 ? punct_cost(c) : k == C_FW_PUNCT ? 10.0f : 13.0f;
         /* marks follow words, not the start of a text or other marks (brackets aside) */
-        if (pk != C_HAN && pk != C_HANX && pk != C_ASCII_ALNUM && c != 0x300A && c != 0x300C &&
-            c != 0xFF08 && c != 0x201C && c != 0x3010)
+        if (pk != C_HAN && pk != C_HANX && pk != C_ASCII_ALNUM && !closing_mark(prev) &&
+            c != 0x300A && c != 0x300C && c != 0xFF08 && c != 0x201C && c != 0x3010)
             cost += 6.0f;
         break;
     case C_FW_OTHER: cost = 13.0f; break;

@@ -2,6 +2,7 @@
  * SEEN") on the spans of a text where it applies, filling bytes that a lossy decoder destroyed
  * with the values the language model likes best (a small beam search over the unknown bytes). */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -299,11 +300,11 @@ static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s)
     offer(bc, s, &q, 1, 0, 0, 0);
     if (lo < 0x80) lo = 0x80;
     if (sl->kind == SLOT_QMARK_END) {
+        /* a lead byte with nothing after it; or a pair like any other '?' */
         for (int x = lo; x <= hi; x++) {
             uint8_t b = (uint8_t)x;
             offer(bc, s, &b, 1, GUESS_BITS, 1, 0);
         }
-        return;
     }
     if (bc->seen == SEEN_BIG5 && s->ncarry > 0 && bc->orig == ORIG_UTF8) {
         uint8_t b = 0x80; /* cp950 has no 0x80: Windows shows it as '?' alone */
@@ -311,7 +312,7 @@ static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s)
     }
     /* Two stages: rank the lead byte x by what it makes of the character so far, keep the
      * best few, and only for those try every swallowed byte t. */
-    enum { KEEP_X = 6 };
+    enum { KEEP_X = 16 };
     struct { float rank; uint8_t x; } keep[KEEP_X];
     int nkeep = 0;
     for (int x = lo; x <= hi; x++) {
@@ -348,6 +349,7 @@ static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s)
     for (int i = 0; i < nkeep; i++) {
         uint8_t x = keep[i].x;
         int tlo = 0x00, thi = 0xFF;
+        if (bc->seen == SEEN_GBK) thi = 0x3F; /* GBK trails start at 0x40; 0x7F, 0xFF never text */
         if (bc->orig == ORIG_UTF8) {
             uint8_t c2[4];
             uint8_t n2 = s->ncarry;
@@ -357,8 +359,8 @@ static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s)
             orig_take(bc->orig, c2, &n2, cps);
             if (n2 > 0) {
                 tlo = 0x80;
-                thi = 0xBF;
-            } else {
+                if (thi > 0xBF) thi = 0xBF;
+            } else if (thi > 0xF4) {
                 thi = 0xF4;
             }
         }
@@ -476,107 +478,173 @@ static size_t scan_span(lfx_orig orig, const slot *slots, size_t i, size_t n) {
     return best;
 }
 
+/* Evidence needed to replace a span, in bits: a + b * (cost of the span as it stands). */
 static float g_margin_a = 10.0f, g_margin_b = 0.10f;
-void lfx_reverse_set_margin(float a, float b) {
+static float g_margin_weak_a = 3.0f, g_margin_weak_b = 0.04f;
+void lfx_reverse_set_margin(float a, float b, float wa, float wb) {
     g_margin_a = a;
     g_margin_b = b;
+    g_margin_weak_a = wa;
+    g_margin_weak_b = wb;
 }
 
 static int is_ascii_run_breaker(uint32_t cp) { return cp < 0x80 && cp != '?'; }
 
+#define MARKER_BITS 5.0f /* a marker in the damaged text: less than any character filled in for it,
+                          * so evidence for a layer comes from the characters that survived */
+#define MIN_STRONG_TOTAL 0.0
+
+typedef struct cspan {
+    size_t start, end;      /* in the input */
+    size_t dstart, dlen;    /* in the pool of decoded code points */
+    float gain;
+    uint32_t guessed;
+    int strong;
+    int above_latin1;
+} cspan;
+
 /* Apply layer L to the whole text: every run of non-ASCII characters is cut into spans that
- * decode, and each span is replaced when the model prefers the decoded form by margin bits.
- * Returns the total gain in bits (0: nothing replaced; out is then a copy of in). */
+ * decode, and a span is replaced when the model prefers its decoded form by a margin. Damage
+ * is rarely confined to one span, so spans with weak evidence are replaced only when some span
+ * of the same text has strong evidence. Returns the total gain in bits (0: nothing replaced;
+ * out is then a copy of in). */
 double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, lfx_u32 *out,
                          lfx_rev_stats *st) {
     double gain = 0;
     slot *slots = malloc(sizeof(slot) * (n < MAX_SPAN ? n + 1 : MAX_SPAN + 1));
-    lfx_u32 dec;
-    lfx_u32_init(&dec);
-    if (!slots) {
+    float *pc = malloc(sizeof(float) * (n < MAX_SPAN ? n + 1 : MAX_SPAN + 1));
+    lfx_u32 pool;
+    lfx_u32_init(&pool);
+    cspan *spans = NULL;
+    size_t nspans = 0, capspans = 0;
+    int any_strong = 0;
+    if (!slots || !pc) {
+        free(slots);
+        free(pc);
         out->failed = 1;
         return 0;
     }
     long budget = 200000 + 2000 * (long)n;
+    int dbcs_orig = L->orig != ORIG_UTF8;
     size_t i = 0;
     while (i < n) {
         if (is_ascii_run_breaker(in[i]) || (in[i] == '?' && (i + 1 >= n || in[i + 1] < 0x80) &&
                                            (i == 0 || in[i - 1] < 0x80))) {
-            lfx_u32_push(out, in[i]);
             i++;
             continue;
         }
-        /* a run: non-ASCII characters and the question marks inside or right after them */
+        /* a run: non-ASCII characters and the question marks inside or right after them; for
+         * a double-byte original also an ASCII trail byte that survived a rejected lead */
         size_t r0 = i, r1 = i;
-        while (r1 < n && r1 - r0 < MAX_SPAN && !is_ascii_run_breaker(in[r1])) r1++;
+        while (r1 < n && r1 - r0 < MAX_SPAN &&
+               (!is_ascii_run_breaker(in[r1]) ||
+                (dbcs_orig && r1 > r0 && in[r1 - 1] == 0xFFFD && in[r1] >= 0x40 && in[r1] <= 0x7E)))
+            r1++;
         size_t ns = 0;
-        int encodable_all = 1;
         for (size_t k = r0; k < r1; k++) {
             slot *s = &slots[ns++];
             s->kind = SLOT_FIXED;
+            s->n = 0;
             if (is_marker(L->seen, in[k])) {
                 s->kind = in[k] == 0xFFFD ? SLOT_FFFD : (k + 1 == n ? SLOT_QMARK_END : SLOT_QMARK);
-                s->n = 0;
                 continue;
             }
             int m = seen_encode(L->seen, in[k], s->b);
-            if (m == 0) {
-                s->n = 0;
+            if (m == 0)
                 s->kind = 0xFF; /* not encodable: a wall */
-                encodable_all = 0;
-                continue;
-            }
-            s->n = (uint8_t)m;
+            else
+                s->n = (uint8_t)m;
         }
-        LFX_UNUSED(encodable_all);
         size_t a = 0;
         while (a < ns) {
             if (slots[a].kind == 0xFF) {
-                lfx_u32_push(out, in[r0 + a]);
                 a++;
                 continue;
             }
             size_t wall = a;
             while (wall < ns && slots[wall].kind != 0xFF) wall++;
             size_t b = scan_span(L->orig, slots, a, wall);
-            int done = 0;
-            if (b > a) {
-                /* a span of only markers and nothing else is no evidence */
-                int fixed = 0;
-                for (size_t k = a; k < b; k++) fixed += slots[k].kind == SLOT_FIXED;
+            int taken = 0;
+            int fixed = 0;
+            for (size_t k = a; k < b; k++) fixed += slots[k].kind == SLOT_FIXED;
+            if (b > a && fixed >= 1 && 2 * (size_t)fixed >= (b - a) - (size_t)fixed) {
                 uint32_t prev = (r0 + a) > 0 ? in[r0 + a - 1] : 0;
                 uint32_t after = r0 + b < n ? in[r0 + b] : 0;
-                float c_old = (float)lfx_model_score(in + r0 + a, b - a, NULL);
-                c_old += lfx_model_cost(prev, in[r0 + a]) - lfx_model_cost(0, in[r0 + a]);
-                if (after) c_old += lfx_model_cost(in[r0 + b - 1], after);
-                dec.len = 0;
+                float c_old = 0;
+                uint32_t p = prev;
+                for (size_t k = a; k < b; k++) {
+                    c_old += slots[k].kind == SLOT_FIXED ? lfx_model_cost(p, in[r0 + k]) : MARKER_BITS;
+                    p = in[r0 + k];
+                }
+                c_old += lfx_model_cost(p, after ? after : '\n');
+                size_t d0 = pool.len;
                 float c_new;
                 uint32_t guessed = 0;
-                if (fixed > 0 && beam_decode(L->orig, L->seen, slots + a, b - a, prev, after, &budget, &dec, &c_new, &guessed)) {
-                    if (after) c_new += lfx_model_cost(dec.len ? dec.data[dec.len - 1] : prev, after);
-                    float margin = g_margin_a + g_margin_b * c_old;
-                    if (c_new + margin < c_old && dec.len > 0) {
-                        gain += c_old - c_new;
-                        for (size_t k = 0; k < dec.len; k++) lfx_u32_push(out, dec.data[k]);
-                        if (st) {
-                            st->guessed += guessed;
-                            st->spans++;
-                            for (size_t k = a; k < b; k++)
-                                if (in[r0 + k] > 0xFF) st->above_latin1 = 1;
-                        }
-                        a = b;
-                        done = 1;
+                if (beam_decode(L->orig, L->seen, slots + a, b - a, prev, after, &budget, &pool, &c_new, &guessed) &&
+                    pool.len > d0) {
+                    c_new += lfx_model_cost(pool.data[pool.len - 1], after ? after : '\n');
+                    float g = c_old - c_new;
+                    if (getenv("LFX_DEBUG")) {
+                        fprintf(stderr, "[%s] span %zu-%zu old %.1f new %.1f ->", L->name, r0 + a, r0 + b, c_old, c_new);
+                        for (size_t q = d0; q < pool.len; q++) fprintf(stderr, " %04X", pool.data[q]);
+                        fprintf(stderr, "\n");
                     }
+                    if (g > g_margin_weak_a + g_margin_weak_b * c_old) {
+                        if (nspans == capspans) {
+                            size_t cap = capspans ? capspans * 2 : 16;
+                            cspan *ns2 = realloc(spans, cap * sizeof *ns2);
+                            if (!ns2) {
+                                out->failed = 1;
+                                break;
+                            }
+                            spans = ns2;
+                            capspans = cap;
+                        }
+                        cspan *cs = &spans[nspans++];
+                        cs->start = r0 + a;
+                        cs->end = r0 + b;
+                        cs->dstart = d0;
+                        cs->dlen = pool.len - d0;
+                        cs->gain = g;
+                        cs->guessed = guessed;
+                        cs->strong = g > g_margin_a + g_margin_b * c_old;
+                        cs->above_latin1 = 0;
+                        for (size_t k = a; k < b; k++)
+                            if (in[r0 + k] > 0xFF) cs->above_latin1 = 1;
+                        any_strong |= cs->strong;
+                        a = b;
+                        taken = 1;
+                    } else {
+                        pool.len = d0;
+                    }
+                } else {
+                    pool.len = d0;
                 }
             }
-            if (!done) {
-                lfx_u32_push(out, in[r0 + a]);
-                a++;
-            }
+            if (!taken) a++;
         }
         i = r1;
     }
+    /* emit */
+    size_t at = 0;
+    for (size_t s = 0; s < nspans && any_strong && !out->failed; s++) {
+        cspan *cs = &spans[s];
+        for (; at < cs->start; at++) lfx_u32_push(out, in[at]);
+        for (size_t k = 0; k < cs->dlen; k++) lfx_u32_push(out, pool.data[cs->dstart + k]);
+        at = cs->end;
+        gain += cs->gain;
+        if (st) {
+            st->guessed += cs->guessed;
+            st->spans++;
+            st->above_latin1 |= cs->above_latin1;
+        }
+    }
+    if (!any_strong) at = 0, gain = 0;
+    for (; at < n; at++) lfx_u32_push(out, in[at]);
+    if (pool.failed) out->failed = 1;
     free(slots);
-    lfx_u32_free(&dec);
+    free(pc);
+    free(spans);
+    lfx_u32_free(&pool);
     return gain;
 }
