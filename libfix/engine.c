@@ -362,6 +362,17 @@ static size_t line_end(const uint8_t *text, size_t i, size_t n) {
     return nl ? (size_t)(nl - text) + 1 : n;
 }
 
+/* Where to cut a long line for the slow path, at or before limit: after an ASCII byte if one
+ * is near (damage of ASCII-compatible encodings never spans one), else at a UTF-8 character
+ * boundary. Always makes progress. */
+static size_t safe_cut(const uint8_t *text, size_t start, size_t limit) {
+    for (size_t k = limit; k > start && limit - k < 4096; k--)
+        if (text[k - 1] < 0x80 && text[k - 1] != '?') return k;
+    size_t k = limit;
+    while (k > start + 1 && (text[k] & 0xC0) == 0x80) k--;
+    return k;
+}
+
 /* ---- entry ------------------------------------------------------------------------------ */
 
 static void merge_steps(lfx_steps *all, const lfx_steps *line) {
@@ -419,6 +430,7 @@ int lfx_engine_repair(libfix_ctx *ctx, const uint8_t *in, size_t n, lfx_buf *out
             }
             probe = pe;
         }
+        if (uend - i > UNIT_BYTES) uend = safe_cut(text, i, i + UNIT_BYTES);
         lfx_steps ls;
         memset(&ls, 0, sizeof ls);
         line_result lr;

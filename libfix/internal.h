@@ -95,7 +95,6 @@ size_t lfx_decode(lfx_codec c, const uint8_t *b, size_t n, lfx_u32 *out);
  * Returns 0 on success (every byte decoded), -1 unknown charset, -2 invalid bytes. */
 int lfx_iconv_decode(const char *charset, const uint8_t *b, size_t n, lfx_buf *utf8_out);
 
-#endif /* LFX_INTERNAL_H */
 
 /* ---- language model (model.c) ----------------------------------------------------------- */
 
@@ -168,3 +167,5 @@ int lfx_detect(libfix_ctx *ctx, const uint8_t *in, size_t n, libfix_guess *g, si
  * to out and a step naming it ("bytes:gbk"). *lossy is set when bytes had to become U+FFFD.
  * Returns 0, or -1 when out of memory. */
 int lfx_decode_raw(const uint8_t *in, size_t n, lfx_buf *out, lfx_steps *steps, int *lossy);
+
+#endif /* LFX_INTERNAL_H */

@@ -134,7 +134,15 @@ float lfx_model_cost(uint32_t prev, uint32_t c) {
     case C_C1: cost = 28.0f; break;
     case C_LATIN_EXT: cost = 12.0f; break;
     case C_KANA: cost = (pk == C_KANA) ? 6.0f : 9.0f; break;
-    case C_HANGUL: cost = (pk == C_HANGUL) ? 7.0f : 10.0f; if (pk == C_HAN) cost += 8.0f; break;
+    case C_HANGUL: {
+        /* the 2350 syllables of KS X 1001 are the ones Korean text uses; the other 8822 are
+         * what Chinese bytes read as cp949 turn into */
+        uint8_t b[4];
+        int common = lfx_encode_cp(LFX_EUCKR, c, b) == 2 && b[0] >= 0xA1 && b[1] >= 0xA1;
+        cost = common ? ((pk == C_HANGUL) ? 7.0f : 10.0f) : 17.0f;
+        if (pk == C_HAN) cost += 8.0f;
+        break;
+    }
     case C_JAMO: cost = 18.0f; break;
     case C_SYMBOL: cost = 12.0f; break;
     case C_EMOJI: cost = 12.0f; break;

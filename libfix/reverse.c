@@ -524,7 +524,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, lfx_u
         out->failed = 1;
         return 0;
     }
-    long budget = 200000 + 2000 * (long)n;
+    long budget = 100000 + 200 * (long)n;
     int dbcs_orig = L->orig != ORIG_UTF8;
     size_t i = 0;
     while (i < n) {
@@ -555,14 +555,16 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, lfx_u
             else
                 s->n = (uint8_t)m;
         }
-        size_t a = 0;
+        size_t a = 0, wall = 0;
         while (a < ns) {
             if (slots[a].kind == 0xFF) {
                 a++;
                 continue;
             }
-            size_t wall = a;
-            while (wall < ns && slots[wall].kind != 0xFF) wall++;
+            if (wall <= a) {
+                wall = a;
+                while (wall < ns && slots[wall].kind != 0xFF) wall++;
+            }
             size_t b = scan_span(L->orig, slots, a, wall);
             int taken = 0;
             int fixed = 0;
@@ -621,7 +623,9 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, lfx_u
                     pool.len = d0;
                 }
             }
-            if (!taken) a++;
+            /* Not taken: move on. Halving a long rejected span keeps the work linear while a
+             * garbled stretch that starts inside it is still found. */
+            if (!taken) a += (b > a + 3) ? (b - a) / 2 : 1;
         }
         i = r1;
     }

@@ -14,7 +14,14 @@ SENTENCES = [
     "这个程序会读取配置文件并启动后台服务。",
     "数据库连接失败，请稍后重试。",
     "欢迎使用中文输入法",
+    "北京时间今天下午，国家统计局发布了最新的经济数据。",
+    "请输入用户名和密码",
+    "网络连接已断开",
+    "保存设置",
 ]
+
+WIN_LAYERS = [("utf-8", "gbk"), ("utf-8", "big5"), ("utf-8", "shift_jis"), ("utf-8", "euc_kr"),
+              ("gbk", "big5"), ("utf-8", "cp932"), ("utf-8", "cp949")]
 
 
 def sloppy_1252(b):
@@ -36,6 +43,29 @@ def cases():
                 yield {"name": "utf8>gbk-%d" % i, "input": m, "expected": s, "changed": True}
         except UnicodeDecodeError:
             pass
+        for enc, dec in WIN_LAYERS:
+            try:
+                b = s.encode(enc)
+                m = b.decode(dec)
+                if m.encode(dec) != b or m == s:
+                    continue
+            except (UnicodeDecodeError, UnicodeEncodeError):
+                continue
+            yield {"name": "%s>%s-%d" % (enc, dec, i), "input": m, "expected": s, "changed": True}
+        try:
+            two = u.decode("latin-1").encode("utf-8").decode("latin-1")
+            yield {"name": "utf8>latin1x2-%d" % i, "input": two, "expected": s, "changed": True}
+        except UnicodeError:
+            pass
+        yield {"name": "uescape-%d" % i, "input": s.encode("unicode_escape").decode("ascii"), "expected": s,
+               "changed": True}
+        yield {"name": "percent-%d" % i, "input": "".join("%%%02X" % x if x > 127 else chr(x) for x in u),
+               "expected": s, "changed": True}
+        yield {"name": "mime-%d" % i, "input": "=?gb2312?B?" + base64.b64encode(g).decode() + "?=",
+               "expected": s, "changed": True}
+        yield {"name": "hz-%d" % i, "input": s.encode("hz").decode("ascii"), "expected": s, "changed": True}
+        yield {"name": "bytes:utf-16le-%d" % i, "input_b64": base64.b64encode(b"\xff\xfe" + s.encode("utf-16-le")).decode(),
+               "expected": s, "changed": True}
         yield {"name": "ncr-%d" % i, "input": "".join("&#%d;" % ord(c) if ord(c) > 127 else c for c in s),
                "expected": s, "changed": True}
     for name, text in [("en", "Hello, world. This is plain English text."),
@@ -46,7 +76,7 @@ def cases():
                        ("empty", "")]:
         yield {"name": "control-" + name, "input": text, "expected": text, "changed": False}
     yield {"name": "nul-bytes", "input": "中文\u0000文本", "expected": "中文\u0000文本", "changed": False}
-    yield {"name": "t2s", "input": "這個軟體的設定檔不存在", "expected": "这个软件的设定档不存在", "changed": True}
+    yield {"name": "t2s", "input": "這個軟體的設定檔不存在", "expected": "这个软体的设定档不存在", "changed": True}
     yield {"name": "t2s-keep", "input": "這個設定", "target": "keep", "expected": "這個設定", "changed": False}
     yield {"name": "pinyin", "input": "自治區(qū)重點(diǎn)工業(yè)項(xiàng)目", "expected": "自治区重点工业项目", "changed": True}
 

@@ -9,107 +9,7 @@
 #include <string.h>
 
 #include "internal.h"
-
-/* Find "key": in a JSON object line and decode its string value into out. Returns 1 if found
- * as a string, 0 otherwise. Handles every JSON escape, including surrogate pairs. */
-static int json_get_string(const char *line, const char *key, lfx_buf *out) {
-    char pat[64];
-    snprintf(pat, sizeof pat, "\"%s\"", key);
-    const char *p = line;
-    while ((p = strstr(p, pat)) != NULL) {
-        const char *q = p + strlen(pat);
-        while (*q == ' ' || *q == '\t') q++;
-        if (*q != ':') {
-            p++;
-            continue;
-        }
-        q++;
-        while (*q == ' ' || *q == '\t') q++;
-        if (*q != '"') return 0;
-        q++;
-        out->len = 0;
-        while (*q && *q != '"') {
-            if (*q != '\\') {
-                lfx_buf_putc(out, (uint8_t)*q++);
-                continue;
-            }
-            q++;
-            switch (*q) {
-            case 'n': lfx_buf_putc(out, '\n'); break;
-            case 't': lfx_buf_putc(out, '\t'); break;
-            case 'r': lfx_buf_putc(out, '\r'); break;
-            case 'b': lfx_buf_putc(out, '\b'); break;
-            case 'f': lfx_buf_putc(out, '\f'); break;
-            case 'u': {
-                unsigned cp = 0;
-                if (sscanf(q + 1, "%4x", &cp) != 1) return 0;
-                q += 4;
-                if (cp >= 0xD800 && cp <= 0xDBFF && q[1] == '\\' && q[2] == 'u') {
-                    unsigned lo = 0;
-                    if (sscanf(q + 3, "%4x", &lo) == 1 && lo >= 0xDC00 && lo <= 0xDFFF) {
-                        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                        q += 6;
-                    }
-                }
-                lfx_buf_put_utf8(out, cp);
-                break;
-            }
-            case 0: return 0;
-            default: lfx_buf_putc(out, (uint8_t)*q); break;
-            }
-            q++;
-        }
-        return 1;
-    }
-    return 0;
-}
-
-static void json_put_string(FILE *f, const uint8_t *s, size_t n) {
-    fputc('"', f);
-    for (size_t i = 0; i < n; i++) {
-        uint8_t c = s[i];
-        if (c == '"' || c == '\\') {
-            fputc('\\', f);
-            fputc(c, f);
-        } else if (c == '\n') {
-            fputs("\\n", f);
-        } else if (c == '\r') {
-            fputs("\\r", f);
-        } else if (c == '\t') {
-            fputs("\\t", f);
-        } else if (c < 0x20 || c == 0x7F) {
-            fprintf(f, "\\u%04x", c);
-        } else {
-            fputc(c, f);
-        }
-    }
-    fputc('"', f);
-}
-
-static int b64val(int c) {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-}
-
-static void b64decode(const lfx_buf *in, lfx_buf *out) {
-    unsigned acc = 0;
-    int bits = 0;
-    out->len = 0;
-    for (size_t i = 0; i < in->len; i++) {
-        int v = b64val(in->data[i]);
-        if (v < 0) continue;
-        acc = (acc << 6) | (unsigned)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            lfx_buf_putc(out, (uint8_t)(acc >> bits));
-        }
-    }
-}
+#include "jsonl.h"
 
 int main(int argc, char **argv) {
     libfix_options opt;
@@ -172,33 +72,33 @@ int main(int argc, char **argv) {
     long lineno = 0, failed = 0;
     while ((got = getline(&line, &cap, in)) > 0) {
         lineno++;
-        if (!json_get_string(line, "id", &id)) {
+        if (!lfx_json_get_string(line, "id", &id)) {
             fprintf(stderr, "libfix-eval: line %ld: no \"id\"\n", lineno);
             failed++;
             continue;
         }
         const lfx_buf *src = &input;
-        if (!json_get_string(line, "input", &input)) {
-            if (!json_get_string(line, "input_b64", &input)) {
+        if (!lfx_json_get_string(line, "input", &input)) {
+            if (!lfx_json_get_string(line, "input_b64", &input)) {
                 fprintf(stderr, "libfix-eval: line %ld: no \"input\" or \"input_b64\"\n", lineno);
                 failed++;
                 continue;
             }
-            b64decode(&input, &raw);
+            lfx_b64decode(&input, &raw);
             src = &raw;
         }
         libfix_result r;
         int rc = libfix_repair(ctx, (const char *)src->data, src->len, &r);
         fputs("{\"id\": ", out);
-        json_put_string(out, id.data, id.len);
+        lfx_json_put_string(out, id.data, id.len);
         fputs(", \"output\": ", out);
         if (rc == LIBFIX_OK) {
-            json_put_string(out, (const uint8_t *)r.text, r.len);
+            lfx_json_put_string(out, (const uint8_t *)r.text, r.len);
             if (explain) {
                 fputs(", \"steps\": [", out);
                 for (size_t s = 0; s < r.n_steps; s++) {
                     if (s) fputs(", ", out);
-                    json_put_string(out, (const uint8_t *)r.steps[s], strlen(r.steps[s]));
+                    lfx_json_put_string(out, (const uint8_t *)r.steps[s], strlen(r.steps[s]));
                 }
                 fprintf(out, "], \"confidence\": %.3f, \"flags\": %u", r.confidence, r.flags);
             }

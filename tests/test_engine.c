@@ -1,0 +1,202 @@
+/* Bad input is normal input: invalid UTF-8, NUL bytes, empty input, lone lead bytes, truncated
+ * sequences, long runs. Each gives LIBFIX_OK, valid UTF-8 out, and loses nothing silently. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "internal.h"
+
+static libfix_ctx *g_ctx;
+
+static int setup(void **state) {
+    (void)state;
+    g_ctx = libfix_new(NULL, NULL);
+    return g_ctx ? 0 : -1;
+}
+
+static int teardown(void **state) {
+    (void)state;
+    libfix_free(g_ctx);
+    return 0;
+}
+
+static void repair_ok(const char *in, size_t n, libfix_result *r) {
+    assert_int_equal(libfix_repair(g_ctx, in, n, r), LIBFIX_OK);
+    assert_int_equal(lfx_utf8_valid_prefix((const uint8_t *)r->text, r->len), r->len);
+    assert_int_equal(r->text[r->len], 0);
+}
+
+static size_t count_cp(const char *s, size_t n, uint32_t cp) {
+    size_t k = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t c;
+        size_t m = lfx_utf8_next((const uint8_t *)s + i, n - i, &c);
+        if (m == 0) return (size_t)-1;
+        k += c == cp;
+        i += m;
+    }
+    return k;
+}
+
+static void test_empty(void **state) {
+    (void)state;
+    libfix_result r;
+    repair_ok("", 0, &r);
+    assert_int_equal(r.len, 0);
+    assert_int_equal(r.flags, 0);
+    libfix_result_clear(&r);
+}
+
+static void test_nul_bytes_kept(void **state) {
+    (void)state;
+    const char in[] = "\xe4\xb8\xad\0\xe6\x96\x87\0abc";
+    libfix_result r;
+    repair_ok(in, sizeof in - 1, &r);
+    assert_int_equal(r.len, sizeof in - 1);
+    assert_memory_equal(r.text, in, sizeof in - 1);
+    assert_int_equal(r.flags, 0);
+    libfix_result_clear(&r);
+}
+
+static void test_lone_lead_byte(void **state) {
+    (void)state;
+    /* a lone 0xE4 is not UTF-8: it is decoded as raw bytes of some encoding, and the result
+     * says so (one character, a "bytes:" step, changed) */
+    libfix_result r;
+    repair_ok("\xe4", 1, &r);
+    assert_true(r.len >= 1 && r.len <= 3);
+    assert_true(r.flags & LIBFIX_CHANGED);
+    assert_int_equal(r.n_steps, 1);
+    assert_memory_equal(r.steps[0], "bytes:", 6);
+    libfix_result_clear(&r);
+}
+
+static void test_truncated_utf8(void **state) {
+    (void)state;
+    /* valid text, then the first two bytes of a three-byte character */
+    const char in[] = "\xe4\xbd\xa0\xe5\xa5\xbd\xe4\xb8";
+    libfix_result r;
+    repair_ok(in, sizeof in - 1, &r);
+    /* nothing before the damage is lost */
+    assert_non_null(strstr(r.text, "你好") ? r.text : NULL);
+    assert_true(r.flags & LIBFIX_CHANGED);
+    libfix_result_clear(&r);
+}
+
+static void test_invalid_utf8_mixed(void **state) {
+    (void)state;
+    /* ASCII, a stray 0xFF, more ASCII: every ASCII byte survives */
+    const char in[] = "hello \xff world";
+    libfix_result r;
+    repair_ok(in, sizeof in - 1, &r);
+    assert_non_null(strstr(r.text, "hello"));
+    assert_non_null(strstr(r.text, "world"));
+    assert_true(r.flags & LIBFIX_CHANGED);
+    assert_true(r.len >= sizeof in - 1);
+    libfix_result_clear(&r);
+}
+
+static void test_all_bytes(void **state) {
+    (void)state;
+    char in[256];
+    for (int i = 0; i < 256; i++) in[i] = (char)i;
+    libfix_result r;
+    repair_ok(in, sizeof in, &r);
+    assert_true(r.len >= 128);
+    libfix_result_clear(&r);
+}
+
+static void test_many_markers(void **state) {
+    (void)state;
+    /* thousands of '?' and U+FFFD after a garbled character: bounded work, valid output */
+    size_t n = 30000;
+    char *in = malloc(n + 8);
+    memcpy(in, "\xe9\x8d\x99", 3); /* 鍙 */
+    for (size_t i = 3; i < n; i++) in[i] = '?';
+    libfix_result r;
+    repair_ok(in, n, &r);
+    assert_true(r.len >= n - 3);
+    libfix_result_clear(&r);
+    for (size_t i = 0; i + 3 <= n; i += 3) memcpy(in + i, "\xef\xbf\xbd", 3);
+    repair_ok(in, n - n % 3, &r);
+    assert_int_equal(count_cp(r.text, r.len, 0xFFFD), (n - n % 3) / 3);
+    assert_true(r.flags & LIBFIX_UNRECOVERABLE);
+    libfix_result_clear(&r);
+    free(in);
+}
+
+static void test_long_repeated_character(void **state) {
+    (void)state;
+    /* 100 MB of one clean character, and 8 MB of one rare (suspicious) character on one line */
+    size_t n = 100u << 20;
+    char *in = malloc(n);
+    assert_non_null(in);
+    for (size_t i = 0; i + 3 <= n; i += 3) memcpy(in + i, "\xe7\x9a\x84", 3); /* 的 */
+    size_t m = n - n % 3;
+    libfix_result r;
+    repair_ok(in, m, &r);
+    assert_int_equal(r.len, m);
+    assert_memory_equal(r.text, in, m);
+    libfix_result_clear(&r);
+    m = (8u << 20) - (8u << 20) % 3;
+    for (size_t i = 0; i + 3 <= m; i += 3) memcpy(in + i, "\xe9\x8d\x99", 3); /* 鍙 */
+    repair_ok(in, m, &r);
+    assert_true(r.len > 0);
+    libfix_result_clear(&r);
+    free(in);
+}
+
+static void test_clean_text_unchanged(void **state) {
+    (void)state;
+    const char *clean[] = {
+        "今天是星期五，我们下午三点开会。",
+        "这个函数返回一个指向字符串的指针，调用者负责释放内存。",
+        "Hello, 世界! 123",
+        "これは日本語の文章です。",
+        "한국어 문장입니다.",
+        "价格：¥100，折扣 20%。",
+        "C:\\Program Files\\应用",
+        "é à ü ß ñ",
+        "你好吗?",
+        "参见 printf(3) 和 scanf(3)。",
+        "😀 表情符号 🎉",
+    };
+    for (size_t i = 0; i < sizeof clean / sizeof clean[0]; i++) {
+        libfix_result r;
+        repair_ok(clean[i], strlen(clean[i]), &r);
+        if (r.len != strlen(clean[i]) || memcmp(r.text, clean[i], r.len) != 0)
+            fail_msg("clean text changed: \"%s\" -> \"%s\"", clean[i], r.text);
+        assert_int_equal(r.flags & LIBFIX_CHANGED, 0);
+        libfix_result_clear(&r);
+    }
+}
+
+static void test_crlf_and_lines_kept(void **state) {
+    (void)state;
+    /* a clean line, a garbled line (UTF-8 read as Latin-1), CRLF endings and no final newline */
+    const char in[] = "第一行\r\n\xc3\xa5\xc2\x8f\xc2\x91\xc3\xa9\xc2\x80\xc2\x81\r\n第三行";
+    libfix_result r;
+    repair_ok(in, sizeof in - 1, &r);
+    assert_string_equal(r.text, "第一行\r\n发送\r\n第三行");
+    libfix_result_clear(&r);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_nul_bytes_kept),
+        cmocka_unit_test(test_lone_lead_byte),
+        cmocka_unit_test(test_truncated_utf8),
+        cmocka_unit_test(test_invalid_utf8_mixed),
+        cmocka_unit_test(test_all_bytes),
+        cmocka_unit_test(test_many_markers),
+        cmocka_unit_test(test_long_repeated_character),
+        cmocka_unit_test(test_clean_text_unchanged),
+        cmocka_unit_test(test_crlf_and_lines_kept),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,65 @@
+/* The language model orders text the way repairs need: common Chinese < rare characters <
+ * what only damage produces; per-code-point scores add up to the whole. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "internal.h"
+
+static double score_utf8(const char *s) {
+    lfx_u32 v;
+    lfx_u32_init(&v);
+    lfx_utf8_decode_lossy((const uint8_t *)s, strlen(s), &v);
+    double c = lfx_model_score(v.data, v.len, NULL);
+    lfx_u32_free(&v);
+    return c;
+}
+
+static void test_repair_beats_mojibake(void **state) {
+    (void)state;
+    /* the same text and three of its damaged forms */
+    assert_true(score_utf8("发送成功") + 20 < score_utf8("鍙戦€佹垚鍔"));
+    assert_true(score_utf8("发送成功") + 20 < score_utf8("å‘é€æˆåŠŸ"));
+    assert_true(score_utf8("没有报告错误") + 20 < score_utf8("Ã»ÓÐ±¨¸æ´íÎó"));
+}
+
+static void test_classes(void **state) {
+    (void)state;
+    float common = lfx_model_cost(0, 0x7684);  /* 的 */
+    float rare = lfx_model_cost(0, 0x9359);    /* 鍙 */
+    float c1 = lfx_model_cost(0, 0x0085);
+    float pua = lfx_model_cost(0, 0xE000);
+    float fffd = lfx_model_cost(0, 0xFFFD);
+    assert_true(common < rare);
+    assert_true(rare < c1 && rare < pua && rare < fffd);
+    /* a word's second character costs less after its first */
+    assert_true(lfx_model_cost(0x53D1, 0x9001) < lfx_model_cost(0x9359, 0x9001)); /* 发送 vs 鍙送 */
+    for (uint32_t cp = 0; cp < 0x110000; cp += 97) {
+        float c = lfx_model_cost(0x4E2D, cp);
+        assert_true(c >= 0 && c < 64);
+    }
+}
+
+static void test_per_cp_sums(void **state) {
+    (void)state;
+    uint32_t cps[] = {0x4E2D, 0x6587, 'a', 0x3002, 0xFFFD};
+    float per[5];
+    double total = lfx_model_score(cps, 5, per);
+    double sum = 0;
+    for (int i = 0; i < 5; i++) sum += per[i];
+    assert_true(total - sum < 1e-3 && sum - total < 1e-3);
+    assert_true(lfx_model_score(cps, 0, NULL) == 0);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_repair_beats_mojibake),
+        cmocka_unit_test(test_classes),
+        cmocka_unit_test(test_per_cp_sums),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
