@@ -64,9 +64,11 @@ static int closing_mark(uint32_t c) {
            c == 0x3011 || c == ')' || c == '"' || c == '\'';
 }
 
-static float han_unigram(uint32_t c) { return lfx_han_cost[c - LFX_HAN_LO] * 0.125f; }
-
-static float han_pair(uint32_t a, uint32_t b) {
+/* Pairs are looked up on the Simplified forms; a Traditional second character costs extra. */
+static float han_pair(uint32_t a0, uint32_t b0) {
+    uint32_t a = LFX_HAN_LO + lfx_han_simplified[a0 - LFX_HAN_LO];
+    uint32_t b = LFX_HAN_LO + lfx_han_simplified[b0 - LFX_HAN_LO];
+    float extra = (b != b0) ? lfx_model_trad_bits : 0.0f;
     uint32_t lo = lfx_pair_index[a - LFX_HAN_LO], hi = lfx_pair_index[a - LFX_HAN_LO + 1];
     uint16_t key = (uint16_t)(b - LFX_HAN_LO);
     while (lo < hi) {
@@ -77,8 +79,8 @@ static float han_pair(uint32_t a, uint32_t b) {
             hi = mid;
     }
     if (lo < lfx_pair_index[a - LFX_HAN_LO + 1] && lfx_pair_second[lo] == key)
-        return lfx_pair_cost[lo] * 0.125f;
-    return han_unigram(b) + lfx_model_backoff_bits;
+        return lfx_pair_cost[lo] * 0.125f + extra;
+    return (lfx_han_end_cost[a - LFX_HAN_LO] + lfx_han_start_cost[b - LFX_HAN_LO]) * 0.125f + extra;
 }
 
 static int is_cjkish(enum cls k) {
@@ -91,7 +93,7 @@ float lfx_model_cost(uint32_t prev, uint32_t c) {
     float cost;
     switch (k) {
     case C_HAN:
-        cost = (pk == C_HAN) ? han_pair(prev, c) : han_unigram(c);
+        cost = (pk == C_HAN) ? han_pair(prev, c) : lfx_han_start_cost[c - LFX_HAN_LO] * 0.125f;
         if (pk == C_HANGUL) cost += 8.0f; /* Korean text rarely puts Han next to Hangul */
         return cost;
     case C_HANX: cost = 24.0f; break;

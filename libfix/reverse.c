@@ -87,7 +87,7 @@ static int orig_take(lfx_orig o, uint8_t *carry, uint8_t *ncarry, uint32_t *out)
             if (used == LFX_SHORT) return nout;
             if (used == LFX_BAD) return -1;
         }
-        if (nout == 4) return -1; /* cannot happen with <= 4 carried bytes */
+        if (nout == 8) return -1; /* cannot happen with <= 8 carried bytes */
         out[nout++] = cp;
         memmove(carry, carry + used, *ncarry - used);
         *ncarry = (uint8_t)(*ncarry - used);
@@ -103,7 +103,7 @@ typedef struct node {
 } node;
 
 typedef struct bstate {
-    uint8_t carry[4];
+    uint8_t carry[8];
     uint8_t ncarry;
     uint8_t fffd_byte; /* the byte guessed for a U+FFFD in the previous slot, if fffd_prev */
     uint8_t fffd_prev;
@@ -201,12 +201,12 @@ static int seen_rejects(lfx_seen seen, uint8_t x, int next) {
 static void offer(beam_ctx *bc, const bstate *s, const uint8_t *b, int n, float extra, int guessed, int fffd) {
     (*bc->budget)--;
     /* a U+FFFD right before: its byte must be one the seen decoder rejects before b[0] */
-    if (s->fffd_prev && !seen_rejects(bc->seen, s->fffd_byte, b[0])) return;
+    if (s->fffd_prev && !seen_rejects(bc->seen, s->fffd_byte, n > 0 ? b[0] : 256)) return;
     bstate t = *s;
-    if (t.ncarry + n > 4) return;
-    memcpy(t.carry + t.ncarry, b, (size_t)n);
+    if (t.ncarry + n > 6) return;
+    if (n > 0) memcpy(t.carry + t.ncarry, b, (size_t)n);
     t.ncarry = (uint8_t)(t.ncarry + n);
-    uint32_t cps[4];
+    uint32_t cps[8];
     int k = orig_take(bc->orig, t.carry, &t.ncarry, cps);
     if (k < 0) return;
     float cost = t.cost + extra;
@@ -275,9 +275,38 @@ static int win_rejects_pair(lfx_seen seen, uint8_t x, uint8_t t) {
     return lfx_decode_cp(LFX_BIG5, pair, 2, &cp) == LFX_BAD;
 }
 
+/* Bytes that some decoders or copy-and-paste drop without a trace, inside a character: the
+ * five C1 controls of windows-1252 (invisible, lost when the text is copied), and 0x80, which
+ * GBK decoders that skip what they cannot decode drop. */
+static int dropped_bytes(lfx_seen seen, const uint8_t **set) {
+    static const uint8_t c1[] = {0x81, 0x8D, 0x8F, 0x90, 0x9D};
+    static const uint8_t gbk[] = {0x80};
+    if (seen == SEEN_1252) {
+        *set = c1;
+        return 5;
+    }
+    if (seen == SEEN_GBK) {
+        *set = gbk;
+        return 1;
+    }
+    return 0;
+}
+
+#define INSERT_BITS 6.0f /* a byte that left no trace costs more than one marked by '?' */
+
 static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s) {
     if (sl->kind == SLOT_FIXED) {
         offer(bc, s, sl->b, sl->n, 0, 0, 0);
+        if (bc->orig == ORIG_UTF8 && s->ncarry > 0 && *bc->budget > 0) {
+            /* inside a character: a byte may have been dropped here */
+            const uint8_t *set;
+            int k = dropped_bytes(bc->seen, &set);
+            for (int i = 0; i < k; i++) {
+                uint8_t b[5] = {set[i]};
+                memcpy(b + 1, sl->b, sl->n);
+                offer(bc, s, b, 1 + sl->n, INSERT_BITS, 1, 0);
+            }
+        }
         return;
     }
     uint8_t q = '?';
@@ -317,12 +346,12 @@ static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s)
     int nkeep = 0;
     for (int x = lo; x <= hi; x++) {
         if (x == 0x80) continue;
-        uint8_t c2[4];
+        uint8_t c2[8];
         uint8_t n2 = s->ncarry;
-        if (n2 >= 4) break;
+        if (n2 >= 6) break;
         memcpy(c2, s->carry, n2);
         c2[n2++] = (uint8_t)x;
-        uint32_t cps[4];
+        uint32_t cps[8];
         int k = orig_take(bc->orig, c2, &n2, cps);
         if (k < 0) continue;
         float r = 0;
@@ -351,11 +380,11 @@ static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s)
         int tlo = 0x00, thi = 0xFF;
         if (bc->seen == SEEN_GBK) thi = 0x3F; /* GBK trails start at 0x40; 0x7F, 0xFF never text */
         if (bc->orig == ORIG_UTF8) {
-            uint8_t c2[4];
+            uint8_t c2[8];
             uint8_t n2 = s->ncarry;
             memcpy(c2, s->carry, n2);
             c2[n2++] = x;
-            uint32_t cps[4];
+            uint32_t cps[8];
             orig_take(bc->orig, c2, &n2, cps);
             if (n2 > 0) {
                 tlo = 0x80;
@@ -409,6 +438,27 @@ static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n
         if (i + 1 == n) finished = 1;
     }
     int ok = 0;
+    if (!bc.failed && finished && orig == ORIG_UTF8) {
+        /* a character left unfinished at the end of the span may have lost its last byte */
+        const uint8_t *set;
+        int k = dropped_bytes(seen, &set);
+        uint8_t any[64];
+        if (seen == SEEN_GBK) {
+            for (int i = 0; i < 64; i++) any[i] = (uint8_t)(0x80 + i);
+            set = any;
+            k = 64;
+        }
+        bc.nnext = 0;
+        for (int j = 0; j < bc.ncur; j++) {
+            if (bc.cur[j].ncarry == 0) {
+                offer(&bc, &bc.cur[j], NULL, 0, 0, 0, 0);
+                continue;
+            }
+            for (int i = 0; i < k; i++) offer(&bc, &bc.cur[j], &set[i], 1, INSERT_BITS, 1, 0);
+        }
+        memcpy(bc.cur, bc.next, sizeof(bstate) * (size_t)bc.nnext);
+        bc.ncur = bc.nnext;
+    }
     if (!bc.failed && finished) {
         int m = bc.ncur;
         uint32_t end = after ? after : '\n';
@@ -438,8 +488,8 @@ static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n
 /* Quick lossless scan: from slot i, how far does decoding stay valid? Markers count as valid
  * wherever they stand. Returns the end slot (exclusive) of the longest prefix that ends with
  * the decoder between characters, or i when none. */
-static size_t scan_span(lfx_orig orig, const slot *slots, size_t i, size_t n) {
-    uint8_t carry[4];
+static size_t scan_span(lfx_orig orig, int insertions, const slot *slots, size_t i, size_t n) {
+    uint8_t carry[8];
     uint8_t nc = 0;
     size_t best = i;
     int resync = 0; /* bytes after a marker may finish the character the marker began */
@@ -461,11 +511,22 @@ static size_t scan_span(lfx_orig orig, const slot *slots, size_t i, size_t n) {
             }
             resync = 0;
         }
-        if (nc + m > 4) return best;
+        if (nc + m > 6) return best;
+        uint8_t saved[8], nsaved = nc;
+        memcpy(saved, carry, nc);
         memcpy(carry + nc, b, m);
         nc = (uint8_t)(nc + m);
-        uint32_t cps[4];
-        if (orig_take(orig, carry, &nc, cps) < 0) {
+        uint32_t cps[8];
+        int k = orig_take(orig, carry, &nc, cps);
+        if (k < 0 && insertions && orig == ORIG_UTF8 && nsaved > 0 && (b[0] & 0xC0) != 0x80) {
+            /* a dropped continuation byte: assume one and go on */
+            memcpy(carry, saved, nsaved);
+            carry[nsaved] = 0x80;
+            memcpy(carry + nsaved + 1, b, m);
+            nc = (uint8_t)(nsaved + 1 + m);
+            k = orig_take(orig, carry, &nc, cps);
+        }
+        if (k < 0) {
             if (orig != ORIG_UTF8 && j > i && slots[j - 1].kind != SLOT_FIXED) {
                 /* a double-byte original: the marker may have eaten a lead byte; retry */
                 nc = 0;
@@ -473,7 +534,7 @@ static size_t scan_span(lfx_orig orig, const slot *slots, size_t i, size_t n) {
             }
             return best;
         }
-        if (nc == 0) best = j + 1;
+        if (nc == 0 || (insertions && orig == ORIG_UTF8)) best = j + 1;
     }
     return best;
 }
@@ -565,7 +626,8 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, lfx_u
                 wall = a;
                 while (wall < ns && slots[wall].kind != 0xFF) wall++;
             }
-            size_t b = scan_span(L->orig, slots, a, wall);
+            const uint8_t *ins_set;
+            size_t b = scan_span(L->orig, dropped_bytes(L->seen, &ins_set) > 0, slots, a, wall);
             int taken = 0;
             int fixed = 0;
             for (size_t k = a; k < b; k++) fixed += slots[k].kind == SLOT_FIXED;

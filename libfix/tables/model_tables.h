@@ -4,8 +4,11 @@
 #include <stdint.h>
 #define LFX_HAN_LO 0x3400u
 #define LFX_HAN_HI 0x9FFFu
-extern const float lfx_model_backoff_bits;
-extern const uint8_t lfx_han_cost[LFX_HAN_HI - LFX_HAN_LO + 1];
+extern const uint8_t lfx_han_cost[LFX_HAN_HI - LFX_HAN_LO + 1];       /* unigram, bits * 8 */
+extern const uint8_t lfx_han_start_cost[LFX_HAN_HI - LFX_HAN_LO + 1]; /* starting a word */
+extern const uint8_t lfx_han_end_cost[LFX_HAN_HI - LFX_HAN_LO + 1];   /* ending a word */
+extern const float lfx_model_trad_bits;                                 /* Traditional over Simplified */
+extern const uint16_t lfx_han_simplified[LFX_HAN_HI - LFX_HAN_LO + 1]; /* OpenCC's first t2s form */
 extern const uint32_t lfx_pair_index[LFX_HAN_HI - LFX_HAN_LO + 2];
 extern const uint16_t lfx_pair_second[];
 extern const uint8_t lfx_pair_cost[];
