@@ -149,7 +149,7 @@ float lfx_model_cost(uint32_t prev, uint32_t c) {
     case C_SYMBOL: cost = 12.0f; break;
     case C_EMOJI: cost = 12.0f; break;
     case C_PUA: cost = 30.0f; break;
-    case C_REPLACEMENT: cost = 30.0f; break;
+    case C_REPLACEMENT: cost = 14.0f; break; /* a character known to be lost: like a rare one */
     default: cost = 18.0f; break;
     }
     /* Accented Latin between CJK characters is what GBK/UTF-8 read as Latin-1 looks like. */
