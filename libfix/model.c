@@ -115,7 +115,7 @@ float lfx_model_cost(uint32_t prev, uint32_t c) {
         else
             cost = 7.0f;
         break;
-    case C_ASCII_SPACE: cost = 3.5f; break;
+    case C_ASCII_SPACE: cost = prev == ' ' ? 9.0f : 3.5f; break;
     case C_ASCII_PUNCT:
         cost = (c == ',' || c == '.') ? 5.0f : strchr(":;()-/\"'_[]", (int)c) ? 6.0f : 8.0f;
         break;

@@ -123,6 +123,8 @@ typedef struct beam_ctx {
     bstate cur[BEAM], next[BEAM];
     int ncur, nnext;
     long *budget; /* offers left for this text; at 0 unknown bytes are no longer guessed */
+    int open_before; /* an unmatched '(' earlier on the line: a swallowed ')' is likely */
+    int close_after; /* an unmatched ')' later on the line: a swallowed '(' is likely */
 } beam_ctx;
 
 /* ---- optimistic costs of unfinished characters ------------------------------------------ */
@@ -247,7 +249,8 @@ static void offer(beam_ctx *bc, const bstate *s, const uint8_t *b, int n, float 
     bc->next[at] = t;
 }
 
-#define GUESS_BITS 1.0f /* a small price per guessed byte, so exact bytes win ties */
+#define GUESS_BITS 1.0f   /* a small price per guessed byte, so exact bytes win ties */
+#define BRACKET_BITS 4.0f /* a swallowed bracket that balances the line */
 
 /* Bytes that can come next in the original encoding after the carry (a superset). */
 static void byte_range(lfx_orig o, const uint8_t *carry, uint8_t n, int *lo, int *hi) {
@@ -399,7 +402,9 @@ static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s)
              * TAB are implausible */
             if (t < 0x20 && t != '\r' && t != '\n' && t != '\t') continue;
             uint8_t pair[2] = {x, (uint8_t)t};
-            offer(bc, s, pair, 2, 2 * GUESS_BITS, 2, 0);
+            float extra = 2 * GUESS_BITS;
+            if ((t == '(' && bc->close_after) || (t == ')' && bc->open_before)) extra -= BRACKET_BITS;
+            offer(bc, s, pair, 2, extra, 2, 0);
         }
     }
 }
@@ -413,10 +418,13 @@ static int cmp_state(const void *a, const void *b) {
  * one after it (0 at the end). On success appends the code points to out, returns 1 and sets
  * *cost (without the transition to after) and *guessed. */
 static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n, uint32_t prev,
-                       uint32_t after, long *budget, lfx_u32 *out, float *cost, uint32_t *guessed) {
+                       uint32_t after, const int brackets[2], long *budget, lfx_u32 *out, float *cost,
+                       uint32_t *guessed) {
     pthread_once(&g_h_once, build_h);
     beam_ctx bc;
     memset(&bc, 0, sizeof bc);
+    bc.open_before = brackets[0];
+    bc.close_after = brackets[1];
     bc.orig = orig;
     bc.seen = seen;
     bc.budget = budget;
@@ -549,6 +557,40 @@ void lfx_reverse_set_margin(float a, float b, float wa, float wb) {
     g_margin_weak_b = wb;
 }
 
+static int is_open(uint32_t c) { return c == '(' || c == 0xFF08; }
+static int is_close(uint32_t c) { return c == ')' || c == 0xFF09; }
+
+/* Is there an unmatched opening bracket on the line before [a, b), an unmatched closing one
+ * after it, with no other '?' (another place the bracket could have been lost) in between?
+ * Looks at most 256 code points each way. */
+static void bracket_context(const uint32_t *in, size_t n, size_t a, size_t b, int out[2]) {
+    int depth = 0;
+    out[0] = 0;
+    size_t lo = a > 256 ? a - 256 : 0;
+    for (size_t k = a; k > lo && in[k - 1] != '\n' && in[k - 1] != '?'; k--) {
+        if (is_close(in[k - 1])) depth++;
+        if (is_open(in[k - 1])) {
+            if (depth == 0) {
+                out[0] = 1;
+                break;
+            }
+            depth--;
+        }
+    }
+    depth = 0;
+    out[1] = 0;
+    for (size_t k = b; k < n && k < b + 256 && in[k] != '\n' && in[k] != '?'; k++) {
+        if (is_open(in[k])) depth++;
+        if (is_close(in[k])) {
+            if (depth == 0) {
+                out[1] = 1;
+                break;
+            }
+            depth--;
+        }
+    }
+}
+
 static int is_ascii_run_breaker(uint32_t cp) { return cp < 0x80 && cp != '?'; }
 
 #define MARKER_BITS 5.0f /* a marker in the damaged text: less than any character filled in for it,
@@ -644,7 +686,9 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, lfx_u
                 size_t d0 = pool.len;
                 float c_new;
                 uint32_t guessed = 0;
-                if (beam_decode(L->orig, L->seen, slots + a, b - a, prev, after, &budget, &pool, &c_new, &guessed) &&
+                int brackets[2];
+                bracket_context(in, n, r0 + a, r0 + b, brackets);
+                if (beam_decode(L->orig, L->seen, slots + a, b - a, prev, after, brackets, &budget, &pool, &c_new, &guessed) &&
                     pool.len > d0) {
                     c_new += lfx_model_cost(pool.data[pool.len - 1], after ? after : '\n');
                     float g = c_old - c_new;
