@@ -109,7 +109,9 @@ int libfix_repair(libfix_ctx *ctx, const char *in, size_t len, libfix_result *ou
     out->len = text.len;
     out->confidence = conf < 0 ? 0 : conf > 1 ? 1 : conf;
     out->flags = flags;
-    if (len != text.len || (len && memcmp(in, text.data, len) != 0))
+    int touched = (flags & LFX_TOUCHED) != 0;
+    out->flags &= ~LFX_TOUCHED;
+    if (touched && (len != text.len || (len && memcmp(in, text.data, len) != 0)))
         out->flags |= LIBFIX_CHANGED;
     else
         out->flags &= ~LIBFIX_CHANGED;

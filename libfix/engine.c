@@ -9,74 +9,102 @@
 #include "reverse.h"
 #include "tables/model_tables.h"
 
-#define SUSPICIOUS_HAN_BITS 15.0f /* rarer Han characters than this make a line worth a look */
+/* A line is worth a look when its Han characters are rarer than RARE_BITS by RARE_EXCESS bits
+ * in all: mojibake of a double-byte decoder is made of rare characters, clean text has one now
+ * and then (a line of the development corpus in a hundred reaches this). */
+#define RARE_BITS 15.0f
+#define RARE_EXCESS 4.0f
+#define TRAD_BITS 3.0f            /* what the model adds for a Traditional form (gen_model.py) */
 #define MAX_FRONTIER 2            /* chains kept per depth of the search */
 
-/* ---- which code points make a line worth a look ---------------------------------------- */
+/* ---- which lines need a look ------------------------------------------------------------ */
 
-static uint8_t g_suspicious[0x10000 / 8];
+/* Per BMP code point, two bits: DAMAGE (only damage tends to produce it, or it carries an
+ * escape) and SCRIPT (an unambiguously Traditional character: the script layer's business). */
+#define NEED_DAMAGE 1u  /* what double-byte decoders make of bytes: rare Han, PUA, U+FFFD, '?' */
+#define NEED_SCRIPT 2u  /* unambiguously Traditional characters */
+#define NEED_LATIN 4u   /* Latin-1, C1 controls, cp1252's letters: bytes read as Latin-1 */
+#define NEED_INVALID 8u
+#define NEED_ESCAPE 16u
+#define NEED_ANY_DAMAGE (NEED_DAMAGE | NEED_LATIN)
+
+static uint8_t g_class[0x10000 / 2]; /* 4 bits per code point: DAMAGE, SCRIPT */
+static uint8_t g_excess[LFX_HAN_HI - LFX_HAN_LO + 1]; /* quarter bits above RARE_BITS */
+static uint8_t g_ascii[128];
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 
-static void build_suspicious(void) {
+static void set_class(uint32_t c, unsigned bits) {
+    g_class[c >> 1] |= (uint8_t)((bits & 7u) << ((c & 1) * 4));
+}
+
+static void build_classes(void) {
     for (uint32_t c = 0x80; c < 0x10000; c++) {
-        int s = 0;
-        if (c < 0x100) s = 1; /* C1 controls, Latin-1: GBK or UTF-8 read as Latin-1 */
-        else if (c >= 0xE000 && c <= 0xF8FF) s = 1; /* private use: cp936 user-defined pairs */
-        else if (c == 0xFFFD || c == 0x20AC) s = 1;
-        else if (c >= 0xFF61 && c <= 0xFF9F) s = 1; /* half-width katakana: UTF-8 read as cp932 */
-        else if ((c >= 0x2010 && c <= 0x2122) || c == 0x0152 || c == 0x0153 || c == 0x0160 ||
-                 c == 0x0161 || c == 0x0178 || c == 0x017D || c == 0x017E || c == 0x0192 ||
-                 c == 0x02C6 || c == 0x02DC)
-            s = 1; /* cp1252's specials */
-        else if (c >= LFX_HAN_LO && c <= LFX_HAN_HI) {
-            /* rare characters, and Traditional ones (the script layer needs to see them) */
-            if (lfx_model_cost(0, c) >= SUSPICIOUS_HAN_BITS || lfx_is_traditional(c)) s = 1;
-        } else if (c >= 0x3400 && c < 0xA000) {
-            s = 0;
-        } else if (c >= 0xAC00 && c <= 0xD7A3) {
-            s = 0; /* Hangul: clean Korean stays on the fast path; Han beside it is rare */
-        } else if (c >= 0x3040 && c <= 0x30FF) {
-            s = 0;
-        } else if (c >= 0x3000 && c <= 0x303F) {
-            s = 0;
-        } else if (c >= 0xFF00 && c <= 0xFFEF) {
-            s = 0;
+        unsigned bits = 0;
+        if (c < 0x100)
+            bits = NEED_LATIN; /* C1 controls and Latin-1: UTF-8 or GBK read as Latin-1 */
+        else if (c >= 0xE000 && c <= 0xF8FF)
+            bits = NEED_DAMAGE; /* private use: cp936's user-defined pairs */
+        else if (c == 0xFFFD)
+            bits = NEED_DAMAGE;
+        else if (c == 0x20AC)
+            bits = NEED_DAMAGE | NEED_LATIN; /* cp936's 0x80, and cp1252's */
+        else if (c == 0x0192 || c == 0x02C6 || c == 0x02DC || c == 0x0152 || c == 0x0153 || c == 0x0160 ||
+                 c == 0x0161 || c == 0x0178 || c == 0x017D || c == 0x017E)
+            bits = NEED_LATIN; /* cp1252 letters no Chinese text uses */
+        else if (c >= 0xFF61 && c <= 0xFF9F)
+            bits = NEED_DAMAGE; /* half-width katakana: UTF-8 read as cp932 */
+        else if (c >= 0xAC00 && c <= 0xD7A3) {
+            /* Hangul outside KS X 1001: what Chinese bytes read as cp949 become */
+            uint8_t b[4];
+            if (!(lfx_encode_cp(LFX_EUCKR, c, b) == 2 && b[0] >= 0xA1 && b[1] >= 0xA1)) bits = NEED_DAMAGE;
+        } else if (c >= LFX_HAN_LO && c <= LFX_HAN_HI) {
+            /* rarity of the word, not of the script: a Traditional form is judged as its
+             * Simplified form would be */
+            int trad = lfx_is_traditional(c) == 1;
+            float ex = lfx_model_unigram(c) - (trad ? TRAD_BITS : 0.0f) - RARE_BITS;
+            g_excess[c - LFX_HAN_LO] = (uint8_t)(ex <= 0 ? 0 : ex >= 63 ? 252 : (int)(ex * 4));
+            if (trad) bits |= NEED_SCRIPT;
         } else if (c >= 0xF900 && c <= 0xFAFF) {
-            s = 1;
-        } else {
-            s = 0;
+            bits = NEED_DAMAGE; /* compatibility ideographs */
         }
-        if (s) g_suspicious[c >> 3] |= (uint8_t)(1u << (c & 7));
+        set_class(c, bits);
     }
+    const char *escapes = "&\\%=~";
+    for (const char *p = escapes; *p; p++) g_ascii[(unsigned char)*p] = NEED_ESCAPE;
 }
 
-static int suspicious_cp(uint32_t c) {
-    if (c >= 0x10000) return c >= 0xF0000; /* supplementary private use */
-    return (g_suspicious[c >> 3] >> (c & 7)) & 1;
+static int hexd(uint8_t c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'); }
+
+/* Does an escape really start at s[i] (one of & \ % = ~)? Plain '=' or '%' in code and
+ * manual pages must not send a line down the slow path. */
+static int escape_at(const uint8_t *s, size_t i, size_t n) {
+    uint8_t c = s[i];
+    if (c == '&') return i + 2 < n && (s[i + 1] == '#' || ((s[i + 1] | 0x20) >= 'a' && (s[i + 1] | 0x20) <= 'z'));
+    if (c == '\\') return i + 1 < n && (s[i + 1] == 'u' || s[i + 1] == 'U' || s[i + 1] == 'x');
+    if (c == '%') return i + 2 < n && hexd(s[i + 1]) && hexd(s[i + 2]) && s[i + 1] >= '8';
+    if (c == '=') return i + 2 < n && (s[i + 1] == '?' || (hexd(s[i + 1]) && hexd(s[i + 2]) && s[i + 1] >= '8'));
+    if (c == '~') return i + 1 < n && s[i + 1] == '{';
+    return 0;
 }
 
-/* ASCII that starts an escape, or a '?' next to non-ASCII (a Windows decoder's lost byte). */
-static int ascii_trigger(uint8_t c) {
-    return c == '&' || c == '\\' || c == '%' || c == '=' || c == '~' || c == '(';
+static unsigned cp_class(uint32_t c) {
+    if (c >= 0x10000) return (c >= 0xF0000) ? NEED_DAMAGE : 0; /* supplementary private use */
+    return (g_class[c >> 1] >> ((c & 1) * 4)) & 7u;
 }
 
-/* Does line s[0..n) (valid UTF-8) need the slow path? */
-static int line_needs_work(const uint8_t *s, size_t n, int hans) {
+/* Classify line s[0..n) in one pass: NEED_DAMAGE, NEED_SCRIPT, or NEED_INVALID (not UTF-8).
+ * ASCII goes eight bytes at a time; multi-byte characters are decoded inline. */
+static unsigned classify_line(const uint8_t *s, size_t n) {
+    unsigned need = 0;
+    unsigned excess = 0;
     size_t i = 0;
     while (i < n) {
         if (i + 8 <= n) {
             uint64_t w;
             memcpy(&w, s + i, 8);
-            /* no byte >= 0x80 and none of & \ % = ~ ( ? : a cheap test on the high bits first */
             if ((w & 0x8080808080808080ULL) == 0) {
-                int hit = 0;
-                for (int k = 0; k < 8; k++) {
-                    uint8_t c = s[i + k];
-                    if (ascii_trigger(c) || c == '?') {
-                        hit = 1;
-                        break;
-                    }
-                }
+                unsigned hit = 0;
+                for (int k = 0; k < 8; k++) hit |= g_ascii[s[i + k]];
                 if (!hit) {
                     i += 8;
                     continue;
@@ -85,22 +113,27 @@ static int line_needs_work(const uint8_t *s, size_t n, int hans) {
         }
         uint8_t c = s[i];
         if (c < 0x80) {
-            if (ascii_trigger(c)) return 1;
-            if (c == '?' && ((i > 0 && s[i - 1] >= 0x80) || (i + 1 < n && s[i + 1] >= 0x80))) return 1;
+            if (g_ascii[c] && escape_at(s, i, n)) need |= NEED_ESCAPE;
+            /* '?' next to non-ASCII: where a Windows decoder lost a byte */
+            if (c == '?' && ((i > 0 && s[i - 1] >= 0x80) || (i + 1 < n && s[i + 1] >= 0x80))) need |= NEED_DAMAGE;
             i++;
             continue;
         }
         uint32_t cp;
-        size_t k = lfx_utf8_next(s + i, n - i, &cp);
-        if (k == 0) return 1;
-        if (suspicious_cp(cp)) {
-            /* a Traditional character matters only when converting */
-            if (hans || !(cp >= LFX_HAN_LO && cp <= LFX_HAN_HI && lfx_model_cost(0, cp) < SUSPICIOUS_HAN_BITS))
-                return 1;
+        if (c >= 0xE1 && c <= 0xEC && i + 3 <= n && (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
+            /* the common case for Chinese: a three-byte character with no special rules */
+            cp = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
+            i += 3;
+        } else {
+            size_t k = lfx_utf8_next(s + i, n - i, &cp);
+            if (k == 0) return need | NEED_INVALID;
+            i += k;
         }
-        i += k;
+        need |= cp_class(cp);
+        if (cp >= LFX_HAN_LO && cp <= LFX_HAN_HI) excess += g_excess[cp - LFX_HAN_LO];
     }
-    return 0;
+    if (excess >= (unsigned)(RARE_EXCESS * 4)) need |= NEED_DAMAGE;
+    return need;
 }
 
 /* ---- text layers ----------------------------------------------------------------------- */
@@ -176,7 +209,7 @@ static int u32_copy(lfx_u32 *dst, const lfx_u32 *src) {
 /* Best-first search over chains of layers, depth <= max_depth: at each depth every layer is
  * tried on the MAX_FRONTIER cheapest texts of the previous depth. Replaces *text with the
  * cheapest text seen, if that is not the input. */
-static int search_chains(int max_depth, lfx_u32 *text, lfx_steps *steps, uint32_t *guessed, double *gain_out) {
+static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps *steps, uint32_t *guessed, double *gain_out) {
     cand frontier[MAX_FRONTIER];
     memset(frontier, 0, sizeof frontier);
     int nf = 1;
@@ -193,6 +226,8 @@ static int search_chains(int max_depth, lfx_u32 *text, lfx_steps *steps, uint32_
         memset(next, 0, sizeof next);
         for (int f = 0; f < nf; f++) {
             for (size_t L = 0; L < lfx_n_layers; L++) {
+                /* on the input, a layer runs only where its decoder's traces are */
+                if (depth == 0 && !(need & (lfx_layers[L].seen == SEEN_1252 ? NEED_LATIN : NEED_DAMAGE))) continue;
                 cand c;
                 memset(&c, 0, sizeof c);
                 lfx_rev_stats st;
@@ -285,7 +320,7 @@ static int script_layer(const libfix_options *opt, lfx_u32 *text, lfx_steps *ste
     if (opt->target != LIBFIX_TARGET_HANS || has_kana_or_hangul(text->data, text->len)) return 0;
     int trad = 0, paren = 0;
     for (size_t i = 0; i < text->len; i++) {
-        if (lfx_is_traditional(text->data[i])) trad = 1;
+        if (lfx_is_traditional(text->data[i]) == 1) trad = 1; /* 著, 覆 alone are Simplified too */
         if (text->data[i] == '(' || text->data[i] == 0xFF08) paren = 1;
     }
     if (!trad) return 0;
@@ -329,18 +364,22 @@ typedef struct line_result {
     int unrecoverable;
 } line_result;
 
-static int repair_line(const libfix_options *opt, const uint8_t *s, size_t n, lfx_buf *out,
+/* Repair one unit. need: what its lines showed (NEED_ESCAPE runs the text layers, NEED_DAMAGE
+ * the chain search; the script layer always runs). */
+static int repair_line(const libfix_options *opt, const uint8_t *s, size_t n, unsigned need, lfx_buf *out,
                        lfx_steps *steps, line_result *lr) {
     lfx_buf cur, tmp;
     lfx_buf_init(&cur);
     lfx_buf_init(&tmp);
     lfx_buf_append(&cur, s, n);
     int rc = 0;
-    if (opt->text_layers && apply_text_layers(&cur, &tmp, steps) != 0) rc = -1;
+    if ((need & NEED_ESCAPE) && opt->text_layers && apply_text_layers(&cur, &tmp, steps) != 0) rc = -1;
+    if (steps->n > 0) need |= NEED_ANY_DAMAGE; /* decoded escapes may hold any damage */
+    int damage = (need & NEED_ANY_DAMAGE) != 0;
     lfx_u32 text;
     lfx_u32_init(&text);
     lfx_utf8_decode_lossy(cur.data, cur.len, &text);
-    if (rc == 0 && search_chains(opt->max_depth, &text, steps, &lr->guessed, &lr->gain) != 0) rc = -1;
+    if (rc == 0 && damage && search_chains(opt->max_depth, need, &text, steps, &lr->guessed, &lr->gain) != 0) rc = -1;
     if (rc == 0 && script_layer(opt, &text, steps) != 0) rc = -1;
     if (rc == 0 && opt->restore_fullwidth && lfx_fullwidth_restore(text.data, text.len))
         lfx_steps_add(steps, "fullwidth");
@@ -386,23 +425,15 @@ static void merge_steps(lfx_steps *all, const lfx_steps *line) {
 
 int lfx_engine_repair(libfix_ctx *ctx, const uint8_t *in, size_t n, lfx_buf *out, lfx_steps *steps,
                       double *confidence, unsigned *flags) {
-    pthread_once(&g_once, build_suspicious);
+    pthread_once(&g_once, build_classes);
     const libfix_options *opt = &ctx->opt;
     lfx_buf decoded;
     lfx_buf_init(&decoded);
     const uint8_t *text = in;
     size_t tn = n;
     int raw_lossy = 0;
-    if (lfx_utf8_valid_prefix(in, n) != n) {
-        /* not UTF-8: raw bytes of a legacy encoding */
-        if (lfx_decode_raw(in, n, &decoded, steps, &raw_lossy) != 0) {
-            lfx_buf_free(&decoded);
-            return LIBFIX_E_NOMEM;
-        }
-        text = decoded.data;
-        tn = decoded.len;
-    }
-    int hans = opt->target == LIBFIX_TARGET_HANS;
+    unsigned mask = NEED_ANY_DAMAGE | (opt->target == LIBFIX_TARGET_HANS ? NEED_SCRIPT : 0) |
+                    (opt->text_layers ? NEED_ESCAPE : 0);
     uint32_t guessed = 0;
     double gain = 0;
     int unrecoverable = 0, touched = 0;
@@ -410,21 +441,48 @@ int lfx_engine_repair(libfix_ctx *ctx, const uint8_t *in, size_t n, lfx_buf *out
     size_t i = 0;
     while (i < tn) {
         size_t end = line_end(text, i, tn);
-        if (!line_needs_work(text + i, end - i, hans)) {
+        unsigned need = classify_line(text + i, end - i);
+        /* text decoded from raw bytes may be UTF-8 read wrongly (a file cut inside a
+         * character decodes as GBK): search it all */
+        if (text != in) need |= NEED_ANY_DAMAGE;
+        if (need & NEED_INVALID) {
+            /* not UTF-8: raw bytes of a legacy encoding. Decode the whole input and start over
+             * on the decoded text, which is valid UTF-8. */
+            if (text != in) break; /* cannot happen: decoded text is valid */
+            out->len = 0;
+            touched = 0;
+            if (lfx_decode_raw(in, n, &decoded, steps, &raw_lossy) != 0) {
+                lfx_buf_free(&decoded);
+                return LIBFIX_E_NOMEM;
+            }
+            text = decoded.data;
+            tn = decoded.len;
+            i = 0;
+            *flags |= LFX_TOUCHED;
+            continue;
+        }
+        if (!(need & mask)) {
             lfx_buf_append(out, text + i, end - i);
             i = end;
             continue;
         }
-        /* A unit: this line and the following ones up to the last that needs work, with gaps of
-         * at most UNIT_GAP clean lines, at most UNIT_BYTES long. Damage to one file is usually
-         * of one kind, and evidence from all of it settles short garbled spans. */
+        /* A damaged line starts a unit: it and the following damaged lines, with gaps of at
+         * most UNIT_GAP clean lines, at most UNIT_BYTES long. Damage to one file is usually of
+         * one kind, and evidence from all of it settles short garbled spans. A line that only
+         * needs the script layer or escapes decoded is a unit of its own. */
         size_t uend = end, probe = end;
+        unsigned uneed = need;
         int gap = 0;
-        while (probe < tn && uend - i < UNIT_BYTES && gap <= UNIT_GAP) {
+        while ((need & NEED_ANY_DAMAGE) && probe < tn && uend - i < UNIT_BYTES && gap <= UNIT_GAP) {
             size_t pe = line_end(text, probe, tn);
-            if (line_needs_work(text + probe, pe - probe, hans)) {
+            unsigned pn = classify_line(text + probe, pe - probe) | (text != in ? NEED_ANY_DAMAGE : 0);
+            if (pn & NEED_INVALID) break;
+            if (pn & NEED_ANY_DAMAGE) {
                 uend = pe;
+                uneed |= pn;
                 gap = 0;
+            } else if (pn & mask) {
+                break;
             } else {
                 gap++;
             }
@@ -435,7 +493,7 @@ int lfx_engine_repair(libfix_ctx *ctx, const uint8_t *in, size_t n, lfx_buf *out
         memset(&ls, 0, sizeof ls);
         line_result lr;
         memset(&lr, 0, sizeof lr);
-        if (repair_line(opt, text + i, uend - i, out, &ls, &lr) != 0) {
+        if (repair_line(opt, text + i, uend - i, uneed, out, &ls, &lr) != 0) {
             lfx_buf_free(&decoded);
             return LIBFIX_E_NOMEM;
         }
@@ -444,6 +502,7 @@ int lfx_engine_repair(libfix_ctx *ctx, const uint8_t *in, size_t n, lfx_buf *out
         gain += lr.gain;
         unrecoverable |= lr.unrecoverable;
         touched = 1;
+        *flags |= LFX_TOUCHED;
         i = uend;
     }
     lfx_buf_free(&decoded);

@@ -102,6 +102,8 @@ int lfx_iconv_decode(const char *charset, const uint8_t *b, size_t n, lfx_buf *u
  * text) under the model of Simplified Chinese text (which also knows ASCII, kana, Hangul and
  * symbols, at lower probability). Lower is better. Thread-safe, read-only tables. */
 float lfx_model_cost(uint32_t prev, uint32_t cp);
+/* How rare a code point is, in bits, out of context (for Han: its frequency in any position). */
+float lfx_model_unigram(uint32_t cp);
 /* Cost of a whole sequence, sum of lfx_model_cost; per_cp (may be NULL) receives each term. */
 double lfx_model_score(const uint32_t *cp, size_t n, float *per_cp);
 
@@ -156,7 +158,9 @@ struct libfix_ctx {
     libfix_options opt;
 };
 
-/* Repair in[0..n) into out (valid UTF-8). Returns LIBFIX_OK or LIBFIX_E_NOMEM. */
+/* Repair in[0..n) into out (valid UTF-8). Returns LIBFIX_OK or LIBFIX_E_NOMEM. Sets
+ * LFX_TOUCHED in *flags when the output may differ from the input (else it is a copy). */
+#define LFX_TOUCHED (1u << 16)
 int lfx_engine_repair(libfix_ctx *ctx, const uint8_t *in, size_t n, lfx_buf *out, lfx_steps *steps,
                       double *confidence, unsigned *flags);
 

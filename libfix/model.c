@@ -158,6 +158,11 @@ float lfx_model_cost(uint32_t prev, uint32_t c) {
     return cost;
 }
 
+float lfx_model_unigram(uint32_t c) {
+    if (c >= LFX_HAN_LO && c <= LFX_HAN_HI) return lfx_han_cost[c - LFX_HAN_LO] * 0.125f;
+    return lfx_model_cost(0, c);
+}
+
 double lfx_model_score(const uint32_t *cp, size_t n, float *per_cp) {
     double sum = 0;
     uint32_t prev = 0;

@@ -2,7 +2,6 @@
  * SEEN") on the spans of a text where it applies, filling bytes that a lossy decoder destroyed
  * with the values the language model likes best (a small beam search over the unknown bytes). */
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -279,18 +278,20 @@ static int win_rejects_pair(lfx_seen seen, uint8_t x, uint8_t t) {
 }
 
 /* Bytes that some decoders or copy-and-paste drop without a trace, inside a character: the
- * five C1 controls of windows-1252 (invisible, lost when the text is copied), and 0x80, which
- * GBK decoders that skip what they cannot decode drop. */
+ * five C1 controls of windows-1252 (invisible, lost when the text is copied); for GBK decoders
+ * that skip what they cannot decode, the UTF-8 continuation bytes GBK rejects: 0x80, and the
+ * leads of the user-defined areas (A1-A7 before a trail below A1, AA-AF). */
 static int dropped_bytes(lfx_seen seen, const uint8_t **set) {
     static const uint8_t c1[] = {0x81, 0x8D, 0x8F, 0x90, 0x9D};
-    static const uint8_t gbk[] = {0x80};
+    static const uint8_t gbk[] = {0x80, 0xA1, 0xA2, 0xA3, 0xA4, 0xA5, 0xA6, 0xA7,
+                                  0xAA, 0xAB, 0xAC, 0xAD, 0xAE, 0xAF};
     if (seen == SEEN_1252) {
         *set = c1;
-        return 5;
+        return (int)sizeof c1;
     }
     if (seen == SEEN_GBK) {
         *set = gbk;
-        return 1;
+        return (int)sizeof gbk;
     }
     return 0;
 }
@@ -305,6 +306,7 @@ static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s)
             const uint8_t *set;
             int k = dropped_bytes(bc->seen, &set);
             for (int i = 0; i < k; i++) {
+                if (bc->seen == SEEN_GBK && !seen_rejects(SEEN_GBK, set[i], sl->b[0])) continue;
                 uint8_t b[5] = {set[i]};
                 memcpy(b + 1, sl->b, sl->n);
                 offer(bc, s, b, 1 + sl->n, INSERT_BITS, 1, 0);
@@ -595,7 +597,7 @@ static int is_ascii_run_breaker(uint32_t cp) { return cp < 0x80 && cp != '?'; }
 
 #define MARKER_BITS 5.0f /* a marker in the damaged text: less than any character filled in for it,
                           * so evidence for a layer comes from the characters that survived */
-#define MIN_STRONG_TOTAL 0.0
+#define CHEAP_BITS_PER_CP 11.0f
 
 typedef struct cspan {
     size_t start, end;      /* in the input */
@@ -676,14 +678,22 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, lfx_u
             if (b > a && fixed >= 1 && 2 * (size_t)fixed >= (b - a) - (size_t)fixed) {
                 uint32_t prev = (r0 + a) > 0 ? in[r0 + a - 1] : 0;
                 uint32_t after = r0 + b < n ? in[r0 + b] : 0;
-                float c_old = 0;
+                float c_old = 0, c_fixed = 0;
                 uint32_t p = prev;
                 for (size_t k = a; k < b; k++) {
-                    c_old += slots[k].kind == SLOT_FIXED ? lfx_model_cost(p, in[r0 + k]) : MARKER_BITS;
+                    float ck = slots[k].kind == SLOT_FIXED ? lfx_model_cost(p, in[r0 + k]) : MARKER_BITS;
+                    if (slots[k].kind == SLOT_FIXED) c_fixed += ck;
+                    c_old += ck;
                     p = in[r0 + k];
                 }
                 c_old += lfx_model_cost(p, after ? after : '\n');
                 size_t d0 = pool.len;
+                /* Han-looking text this cheap is sound Chinese already: mojibake of a double-byte
+                 * decoder is made of rare characters (and the beam is the expensive part) */
+                if (L->seen != SEEN_1252 && c_fixed < CHEAP_BITS_PER_CP * (float)fixed) {
+                    a += (b > a + 3) ? (b - a) / 2 : 1;
+                    continue;
+                }
                 float c_new;
                 uint32_t guessed = 0;
                 int brackets[2];
@@ -692,11 +702,6 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, lfx_u
                     pool.len > d0) {
                     c_new += lfx_model_cost(pool.data[pool.len - 1], after ? after : '\n');
                     float g = c_old - c_new;
-                    if (getenv("LFX_DEBUG")) {
-                        fprintf(stderr, "[%s] span %zu-%zu old %.1f new %.1f ->", L->name, r0 + a, r0 + b, c_old, c_new);
-                        for (size_t q = d0; q < pool.len; q++) fprintf(stderr, " %04X", pool.data[q]);
-                        fprintf(stderr, "\n");
-                    }
                     if (g > g_margin_weak_a + g_margin_weak_b * c_old) {
                         if (nspans == capspans) {
                             size_t cap = capspans ? capspans * 2 : 16;
