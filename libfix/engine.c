@@ -136,6 +136,24 @@ static unsigned classify_line(const uint8_t *s, size_t n) {
     return need;
 }
 
+/* The same judgement on decoded text (a candidate of the chain search): which layers' traces
+ * does it still hold? Text that one layer has just come off may well hold another, so a single
+ * rare character is enough here. */
+static unsigned classify_cps(const uint32_t *cp, size_t n) {
+    unsigned need = 0, excess = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t c = cp[i];
+        if (c < 0x80) {
+            if (c == '?' && ((i > 0 && cp[i - 1] >= 0x80) || (i + 1 < n && cp[i + 1] >= 0x80))) need |= NEED_DAMAGE;
+            continue;
+        }
+        need |= cp_class(c);
+        if (c >= LFX_HAN_LO && c <= LFX_HAN_HI) excess += g_excess[c - LFX_HAN_LO];
+    }
+    if (excess > 0) need |= NEED_DAMAGE;
+    return need;
+}
+
 /* ---- text layers ----------------------------------------------------------------------- */
 
 typedef size_t (*layer_fn)(const uint8_t *, size_t, lfx_buf *);
@@ -196,6 +214,7 @@ typedef struct cand {
     double cost;
     lfx_steps steps;
     uint32_t guessed;
+    unsigned need; /* the traces of damage it still holds */
 } cand;
 
 static void cand_free(cand *c) { lfx_u32_free(&c->text); }
@@ -214,6 +233,7 @@ static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps 
     memset(frontier, 0, sizeof frontier);
     int nf = 1;
     if (u32_copy(&frontier[0].text, text) != 0) return -1;
+    frontier[0].need = need;
     double start_cost = lfx_model_score(text->data, text->len, NULL);
     frontier[0].cost = start_cost;
     cand best;
@@ -226,8 +246,8 @@ static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps 
         memset(next, 0, sizeof next);
         for (int f = 0; f < nf; f++) {
             for (size_t L = 0; L < lfx_n_layers; L++) {
-                /* on the input, a layer runs only where its decoder's traces are */
-                if (depth == 0 && !(need & (lfx_layers[L].seen == SEEN_1252 ? NEED_LATIN : NEED_DAMAGE))) continue;
+                /* a layer runs only where its decoder's traces are */
+                if (!(frontier[f].need & (lfx_layers[L].seen == SEEN_1252 ? NEED_LATIN : NEED_DAMAGE))) continue;
                 cand c;
                 memset(&c, 0, sizeof c);
                 lfx_rev_stats st;
@@ -239,6 +259,7 @@ static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps 
                     continue;
                 }
                 c.cost = lfx_model_score(c.text.data, c.text.len, NULL);
+                c.need = classify_cps(c.text.data, c.text.len);
                 c.steps = frontier[f].steps;
                 c.guessed = frontier[f].guessed + st.guessed;
                 const char *name = lfx_layers[L].name;
@@ -264,17 +285,21 @@ static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps 
                     cand_free(&c);
             }
         }
+        int best_is_clean = 0;
         for (int k = 0; k < nn; k++) {
             if (next[k].cost < best.cost) {
                 cand_free(&best);
                 best = next[k];
                 if (u32_copy(&best.text, &next[k].text) != 0) rc = -1;
                 have_best = 1;
+                best_is_clean = (next[k].need & NEED_ANY_DAMAGE) == 0;
             }
         }
         for (int f = 0; f < nf; f++) cand_free(&frontier[f]);
         memcpy(frontier, next, sizeof next);
         nf = nn;
+        /* the best text so far holds no trace of damage: deeper layers have nothing to undo */
+        if (best_is_clean) break;
     }
     for (int f = 0; f < nf; f++) cand_free(&frontier[f]);
     if (have_best && rc == 0) {

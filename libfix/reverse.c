@@ -559,6 +559,29 @@ void lfx_reverse_set_margin(float a, float b, float wa, float wb) {
     g_margin_weak_b = wb;
 }
 
+/* A span with no markers usually decodes as it is: do that without the beam. Returns 1 and
+ * appends the code points when every byte decodes, else 0 (out may hold a partial result). */
+static int direct_decode(lfx_orig orig, const slot *slots, size_t n, uint32_t prev, lfx_u32 *out, float *cost) {
+    uint8_t carry[8];
+    uint8_t nc = 0;
+    float c = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (nc + slots[i].n > 6) return 0;
+        memcpy(carry + nc, slots[i].b, slots[i].n);
+        nc = (uint8_t)(nc + slots[i].n);
+        uint32_t cps[8];
+        int k = orig_take(orig, carry, &nc, cps);
+        if (k < 0) return 0;
+        for (int j = 0; j < k; j++) {
+            c += lfx_model_cost(prev, cps[j]);
+            prev = cps[j];
+            lfx_u32_push(out, cps[j]);
+        }
+    }
+    *cost = c;
+    return nc == 0;
+}
+
 static int is_open(uint32_t c) { return c == '(' || c == 0xFF08; }
 static int is_close(uint32_t c) { return c == ')' || c == 0xFF09; }
 
@@ -696,10 +719,14 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, lfx_u
                 }
                 float c_new;
                 uint32_t guessed = 0;
-                int brackets[2];
-                bracket_context(in, n, r0 + a, r0 + b, brackets);
-                if (beam_decode(L->orig, L->seen, slots + a, b - a, prev, after, brackets, &budget, &pool, &c_new, &guessed) &&
-                    pool.len > d0) {
+                int brackets[2] = {0, 0};
+                if ((size_t)fixed != b - a) bracket_context(in, n, r0 + a, r0 + b, brackets);
+                int ok = (size_t)fixed == b - a && direct_decode(L->orig, slots + a, b - a, prev, &pool, &c_new);
+                if (!ok) {
+                    pool.len = d0;
+                    ok = beam_decode(L->orig, L->seen, slots + a, b - a, prev, after, brackets, &budget, &pool, &c_new, &guessed);
+                }
+                if (ok && pool.len > d0) {
                     c_new += lfx_model_cost(pool.data[pool.len - 1], after ? after : '\n');
                     float g = c_old - c_new;
                     if (g > g_margin_weak_a + g_margin_weak_b * c_old) {
