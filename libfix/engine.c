@@ -16,6 +16,7 @@
 #define RARE_EXCESS 4.0f
 #define TRAD_BITS 3.0f            /* what the model adds for a Traditional form (gen_model.py) */
 #define MAX_FRONTIER 2            /* chains kept per depth of the search */
+#define SETTLED_BITS 11.0         /* average cost per code point of text that reads well */
 
 /* ---- which lines need a look ------------------------------------------------------------ */
 
@@ -279,10 +280,17 @@ static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps 
                         at = worst;
                     }
                 }
+                int settled = (c.need & NEED_ANY_DAMAGE) == 0 && c.cost < SETTLED_BITS * (double)c.text.len;
                 if (at >= 0)
                     next[at] = c;
                 else
                     cand_free(&c);
+                /* a text with no trace of damage left that reads this well settles the search:
+                 * the layers still untried would have to beat sound Chinese */
+                if (settled) {
+                    f = nf;
+                    break;
+                }
             }
         }
         int best_is_clean = 0;

@@ -503,6 +503,7 @@ static size_t scan_span(lfx_orig orig, int insertions, const slot *slots, size_t
     uint8_t nc = 0;
     size_t best = i;
     int resync = 0; /* bytes after a marker may finish the character the marker began */
+    size_t inserted = 0;
     for (size_t j = i; j < n; j++) {
         if (slots[j].kind != SLOT_FIXED) {
             nc = 0;
@@ -528,8 +529,10 @@ static size_t scan_span(lfx_orig orig, int insertions, const slot *slots, size_t
         nc = (uint8_t)(nc + m);
         uint32_t cps[8];
         int k = orig_take(orig, carry, &nc, cps);
-        if (k < 0 && insertions && orig == ORIG_UTF8 && nsaved > 0 && (b[0] & 0xC0) != 0x80) {
-            /* a dropped continuation byte: assume one and go on */
+        if (k < 0 && insertions && orig == ORIG_UTF8 && nsaved > 0 && (b[0] & 0xC0) != 0x80 &&
+            ++inserted * 12 <= (j - i) + 12) {
+            /* a dropped continuation byte: assume one and go on (a few per span at most: text
+             * that needs many is not this damage) */
             memcpy(carry, saved, nsaved);
             carry[nsaved] = 0x80;
             memcpy(carry + nsaved + 1, b, m);
