@@ -27,6 +27,7 @@
 #define NEED_LATIN 4u   /* Latin-1, C1 controls, cp1252's letters: bytes read as Latin-1 */
 #define NEED_INVALID 8u
 #define NEED_ESCAPE 16u
+#define NEED_WIDTH 32u /* non-ASCII text, when full-width punctuation is to be restored */
 #define NEED_ANY_DAMAGE (NEED_DAMAGE | NEED_LATIN)
 
 static uint8_t g_class[0x10000 / 2]; /* 4 bits per code point: DAMAGE, SCRIPT */
@@ -121,6 +122,7 @@ static unsigned classify_line(const uint8_t *s, size_t n) {
             continue;
         }
         uint32_t cp;
+        need |= NEED_WIDTH;
         if (c >= 0xE1 && c <= 0xEC && i + 3 <= n && (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
             /* the common case for Chinese: a three-byte character with no special rules */
             cp = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
@@ -466,7 +468,7 @@ int lfx_engine_repair(libfix_ctx *ctx, const uint8_t *in, size_t n, lfx_buf *out
     size_t tn = n;
     int raw_lossy = 0;
     unsigned mask = NEED_ANY_DAMAGE | (opt->target == LIBFIX_TARGET_HANS ? NEED_SCRIPT : 0) |
-                    (opt->text_layers ? NEED_ESCAPE : 0);
+                    (opt->text_layers ? NEED_ESCAPE : 0) | (opt->restore_fullwidth ? NEED_WIDTH : 0);
     uint32_t guessed = 0;
     double gain = 0;
     int unrecoverable = 0, touched = 0;

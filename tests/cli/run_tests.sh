@@ -331,7 +331,10 @@ check "[engine] NCRs decoded" outis 'a 发送 b\n'
 zhin '中文,中文(注)\n' --fullwidth
 check "[engine] --fullwidth between Chinese characters" outis '中文，中文（注）\n'
 zh "$GARBLED_NEWS"
-check "[engine] shipped news sample repaired" same "$T/out" "$NEWS"
+# the damaged file has no final newline and zhfix keeps that: compare with the expected text
+# without its final newline
+printf '%s' "$(cat "$NEWS")" >"$T/news.expected"
+check "[engine] shipped news sample repaired" same "$T/out" "$T/news.expected"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
