@@ -177,7 +177,7 @@ void zhfix_job_process(zhfix_worker *w, zhfix_job *job);
 void zhfix_job_reset(zhfix_job *job); /* empty it for reuse, keeping buffers */
 void zhfix_job_free(zhfix_job *job);
 
-/* Where to cut a buffer of n bytes (n > ZHFIX_CUT_WINDOW) that holds no newline, so that the
+/* Where to cut a buffer of n bytes (n >= 1) that holds no newline, so that the
  * piece [0, cut) can be repaired alone: after an ASCII space or tab, else after ASCII
  * punctuation that no escape syntax or legacy double-byte trail byte uses, else after a complete
  * UTF-8 character (CJK punctuation first), else at n. Searched within the last

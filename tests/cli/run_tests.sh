@@ -328,8 +328,8 @@ zhin '發展\n' --target keep
 check "[engine] --target keep leaves Traditional" outis '發展\n'
 zhin 'a &#21457;&#36865; b\n'
 check "[engine] NCRs decoded" outis 'a 发送 b\n'
-zhin '中文,中文(注)\n' --fullwidth
-check "[engine] --fullwidth between Chinese characters" outis '中文，中文（注）\n'
+zhin '中文,中文:中文\n' --fullwidth
+check "[engine] --fullwidth between Chinese characters" outis '中文，中文：中文\n'
 zh "$GARBLED_NEWS"
 # the damaged file has no final newline and zhfix keeps that: compare with the expected text
 # without its final newline
