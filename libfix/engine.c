@@ -343,16 +343,22 @@ static size_t choose_by_model(void *ud, const uint32_t *left, size_t nleft, cons
     return best;
 }
 
-static int has_kana_or_hangul(const uint32_t *cp, size_t n) {
-    for (size_t i = 0; i < n; i++)
-        if ((cp[i] >= 0x3040 && cp[i] <= 0x30FF) || (cp[i] >= 0xAC00 && cp[i] <= 0xD7A3) ||
-            (cp[i] >= 0x1100 && cp[i] <= 0x11FF) || (cp[i] >= 0x3130 && cp[i] <= 0x318F))
-            return 1;
-    return 0;
+/* Japanese or Korean text (never converted): kana or Hangul make up a tenth of its CJK
+ * characters or more. A stray kana left over from damage does not make text Japanese. */
+static int is_japanese_or_korean(const uint32_t *cp, size_t n) {
+    size_t jk = 0, cjk = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t c = cp[i];
+        int k = (c >= 0x3040 && c <= 0x30FF) || (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0x1100 && c <= 0x11FF) ||
+                (c >= 0x3130 && c <= 0x318F);
+        jk += k;
+        cjk += k || (c >= 0x3400 && c <= 0x9FFF);
+    }
+    return jk > 0 && jk * 10 >= cjk;
 }
 
 static int script_layer(const libfix_options *opt, lfx_u32 *text, lfx_steps *steps) {
-    if (opt->target != LIBFIX_TARGET_HANS || has_kana_or_hangul(text->data, text->len)) return 0;
+    if (opt->target != LIBFIX_TARGET_HANS || is_japanese_or_korean(text->data, text->len)) return 0;
     int trad = 0, paren = 0;
     for (size_t i = 0; i < text->len; i++) {
         if (lfx_is_traditional(text->data[i]) == 1) trad = 1; /* 著, 覆 alone are Simplified too */

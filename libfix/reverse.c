@@ -705,10 +705,14 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, lfx_u
                 uint32_t prev = (r0 + a) > 0 ? in[r0 + a - 1] : 0;
                 uint32_t after = r0 + b < n ? in[r0 + b] : 0;
                 float c_old = 0, c_fixed = 0;
+                int nfixed_wide = 0;
                 uint32_t p = prev;
                 for (size_t k = a; k < b; k++) {
                     float ck = slots[k].kind == SLOT_FIXED ? lfx_model_cost(p, in[r0 + k]) : MARKER_BITS;
-                    if (slots[k].kind == SLOT_FIXED) c_fixed += ck;
+                    if (slots[k].kind == SLOT_FIXED && in[r0 + k] >= 0x80) {
+                        c_fixed += ck;
+                        nfixed_wide++;
+                    }
                     c_old += ck;
                     p = in[r0 + k];
                 }
@@ -716,7 +720,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, lfx_u
                 size_t d0 = pool.len;
                 /* Han-looking text this cheap is sound Chinese already: mojibake of a double-byte
                  * decoder is made of rare characters (and the beam is the expensive part) */
-                if (L->seen != SEEN_1252 && c_fixed < CHEAP_BITS_PER_CP * (float)fixed) {
+                if (L->seen != SEEN_1252 && c_fixed < CHEAP_BITS_PER_CP * (float)nfixed_wide) {
                     a += (b > a + 3) ? (b - a) / 2 : 1;
                     continue;
                 }
