@@ -550,16 +550,17 @@ int lfx_engine_repair(libfix_ctx *ctx, const uint8_t *in, size_t n, lfx_buf *out
     if (out->failed) return LIBFIX_E_NOMEM;
     if (guessed || raw_lossy) *flags |= LIBFIX_LOSSY;
     if (unrecoverable || raw_lossy) *flags |= LIBFIX_UNRECOVERABLE | LIBFIX_LOSSY;
-    /* Confidence: clean text we did not touch is certain; a repair is as sure as the evidence
-     * (bits gained) is large, less so for every guessed byte. */
+    /* Confidence: clean text we did not touch is certain. Undoing byte-level damage is as sure
+     * as the evidence (bits gained) is large, less so for every guessed byte; escapes, the
+     * script layer and a detected encoding are sure unless something was lost. */
     double c = 1.0;
-    if (touched && steps->n) {
+    if (gain > 0) {
         c = 1.0 - exp(-gain / 24.0);
         c *= pow(0.93, (double)guessed);
-        if (unrecoverable) c *= 0.5;
-    } else if (touched && unrecoverable) {
-        c = 0.3;
+    } else if (steps->n) {
+        c = 0.95;
     }
+    if (unrecoverable) c *= touched ? 0.5 : 0.3;
     *confidence = c;
     return LIBFIX_OK;
 }
