@@ -7,7 +7,7 @@
 
 #include "reverse.h"
 
-#define BEAM 12
+#define BEAM 32
 #define MAX_SPAN 4096 /* code points per span handed to the beam; longer runs are cut */
 
 const lfx_layer lfx_layers[] = {
