@@ -498,6 +498,7 @@ static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n
 /* Quick lossless scan: from slot i, how far does decoding stay valid? Markers count as valid
  * wherever they stand. Returns the end slot (exclusive) of the longest prefix that ends with
  * the decoder between characters, or i when none. */
+/* insertions: 0, or N for at most one assumed dropped byte per N slots. */
 static size_t scan_span(lfx_orig orig, int insertions, const slot *slots, size_t i, size_t n) {
     uint8_t carry[8];
     uint8_t nc = 0;
@@ -530,7 +531,7 @@ static size_t scan_span(lfx_orig orig, int insertions, const slot *slots, size_t
         uint32_t cps[8];
         int k = orig_take(orig, carry, &nc, cps);
         if (k < 0 && insertions && orig == ORIG_UTF8 && nsaved > 0 && (b[0] & 0xC0) != 0x80 &&
-            ++inserted * 12 <= (j - i) + 12) {
+            ++inserted * (size_t)insertions <= (j - i) + (size_t)insertions) {
             /* a dropped continuation byte: assume one and go on (a few per span at most: text
              * that needs many is not this damage) */
             memcpy(carry, saved, nsaved);
@@ -697,7 +698,10 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, lfx_u
                 while (wall < ns && slots[wall].kind != 0xFF) wall++;
             }
             const uint8_t *ins_set;
-            size_t b = scan_span(L->orig, dropped_bytes(L->seen, &ins_set) > 0, slots, a, wall);
+            /* GBK decoders that skip drop a byte every few characters (0x80 is common in UTF-8);
+             * the C1 bytes of windows-1252 are rarer */
+            int ins = dropped_bytes(L->seen, &ins_set) == 0 ? 0 : L->seen == SEEN_GBK ? 4 : 12;
+            size_t b = scan_span(L->orig, ins, slots, a, wall);
             int taken = 0;
             int fixed = 0;
             for (size_t k = a; k < b; k++) fixed += slots[k].kind == SLOT_FIXED;
