@@ -152,6 +152,9 @@ float lfx_model_cost(uint32_t prev, uint32_t c) {
     case C_REPLACEMENT: cost = 14.0f; break; /* a character known to be lost: like a rare one */
     default: cost = 18.0f; break;
     }
+    /* Whatever follows a Han character that is not Han ends its word: how likely that is
+     * depends on the character (效 ends words, 数 starts them). */
+    if (pk == C_HAN) cost += lfx_han_end_cost[prev - LFX_HAN_LO] * 0.125f;
     /* Accented Latin between CJK characters is what GBK/UTF-8 read as Latin-1 looks like. */
     if ((k == C_LATIN1_LETTER || k == C_LATIN1_SYMBOL) && is_cjkish(pk)) cost += 6.0f;
     if ((pk == C_LATIN1_LETTER || pk == C_LATIN1_SYMBOL) && is_cjkish(k)) cost += 6.0f;
