@@ -515,11 +515,15 @@ static size_t scan_span(lfx_orig orig, int insertions, const slot *slots, size_t
         const uint8_t *b = slots[j].b;
         uint8_t m = slots[j].n;
         if (resync) {
-            /* drop what can only be the tail of the unknown character */
+            /* drop what can only be the tail of the unknown character, across slots */
             while (orig == ORIG_UTF8 && m > 0 && resync <= 3 && (b[0] & 0xC0) == 0x80) {
                 b++;
                 m--;
                 resync++;
+            }
+            if (m == 0 && resync <= 3) {
+                best = j + 1;
+                continue;
             }
             resync = 0;
         }
