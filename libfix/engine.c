@@ -415,7 +415,8 @@ static int repair_line(const libfix_options *opt, const uint8_t *s, size_t n, un
     lfx_buf_append(&cur, s, n);
     int rc = 0;
     if ((need & NEED_ESCAPE) && opt->text_layers && apply_text_layers(&cur, &tmp, steps) != 0) rc = -1;
-    if (steps->n > 0) need |= NEED_ANY_DAMAGE; /* decoded escapes may hold any damage */
+    /* decoded escapes may hold damage of their own: judge the decoded text afresh */
+    if (steps->n > 0) need |= classify_line(cur.data, cur.len) & NEED_ANY_DAMAGE;
     int damage = (need & NEED_ANY_DAMAGE) != 0;
     lfx_u32 text;
     lfx_u32_init(&text);
