@@ -45,6 +45,7 @@ enum { SLOT_FIXED, SLOT_FFFD, SLOT_QMARK, SLOT_QMARK_END };
 typedef struct slot {
     uint8_t kind, n;
     uint8_t b[4];
+    uint8_t may_drop; /* the span scan needed a dropped byte near here */
 } slot;
 
 static int is_marker(lfx_seen s, uint32_t cp) {
@@ -301,8 +302,8 @@ static int dropped_bytes(lfx_seen seen, const uint8_t **set) {
 static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s) {
     if (sl->kind == SLOT_FIXED) {
         offer(bc, s, sl->b, sl->n, 0, 0, 0);
-        if (bc->orig == ORIG_UTF8 && s->ncarry > 0 && *bc->budget > 0) {
-            /* inside a character: a byte may have been dropped here */
+        if (bc->orig == ORIG_UTF8 && sl->may_drop && s->ncarry > 0 && *bc->budget > 0) {
+            /* inside a character where the scan found one broken: a byte may have been dropped */
             const uint8_t *set;
             int k = dropped_bytes(bc->seen, &set);
             for (int i = 0; i < k; i++) {
@@ -499,7 +500,7 @@ static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n
  * wherever they stand. Returns the end slot (exclusive) of the longest prefix that ends with
  * the decoder between characters, or i when none. */
 /* insertions: 0, or N for at most one assumed dropped byte per N slots. */
-static size_t scan_span(lfx_orig orig, int insertions, const slot *slots, size_t i, size_t n) {
+static size_t scan_span(lfx_orig orig, int insertions, slot *slots, size_t i, size_t n) {
     uint8_t carry[8];
     uint8_t nc = 0;
     size_t best = i;
@@ -543,6 +544,8 @@ static size_t scan_span(lfx_orig orig, int insertions, const slot *slots, size_t
             memcpy(carry + nsaved + 1, b, m);
             nc = (uint8_t)(nsaved + 1 + m);
             k = orig_take(orig, carry, &nc, cps);
+            /* the byte went missing inside the character that began up to three slots back */
+            for (size_t q = j > i + 3 ? j - 3 : i; q <= j; q++) slots[q].may_drop = 1;
         }
         if (k < 0) {
             if (orig != ORIG_UTF8 && j > i && slots[j - 1].kind != SLOT_FIXED) {
@@ -681,6 +684,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, lfx_u
             slot *s = &slots[ns++];
             s->kind = SLOT_FIXED;
             s->n = 0;
+            s->may_drop = 0;
             if (is_marker(L->seen, in[k])) {
                 s->kind = in[k] == 0xFFFD ? SLOT_FFFD : (k + 1 == n ? SLOT_QMARK_END : SLOT_QMARK);
                 continue;
