@@ -706,9 +706,9 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, lfx_u
                 while (wall < ns && slots[wall].kind != 0xFF) wall++;
             }
             const uint8_t *ins_set;
-            /* GBK decoders that skip drop a byte every few characters (0x80 is common in UTF-8);
-             * the C1 bytes of windows-1252 are rarer */
-            int ins = dropped_bytes(L->seen, &ins_set) == 0 ? 0 : L->seen == SEEN_GBK ? 4 : 12;
+            /* at most one assumed dropped byte per 12 slots: text that needs more is not this
+             * damage, and a looser scan turns clean text into spans for the beam */
+            int ins = dropped_bytes(L->seen, &ins_set) == 0 ? 0 : 12;
             size_t b = scan_span(L->orig, ins, slots, a, wall);
             int taken = 0;
             int fixed = 0;
