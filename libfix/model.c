@@ -155,9 +155,10 @@ float lfx_model_cost(uint32_t prev, uint32_t c) {
     /* Whatever follows a Han character that is not Han ends its word: how likely that is
      * depends on the character (效 ends words, 数 starts them). */
     if (pk == C_HAN) cost += lfx_han_end_cost[prev - LFX_HAN_LO] * 0.125f;
-    /* Accented Latin between CJK characters is what GBK/UTF-8 read as Latin-1 looks like. */
-    if ((k == C_LATIN1_LETTER || k == C_LATIN1_SYMBOL) && is_cjkish(pk)) cost += 6.0f;
-    if ((pk == C_LATIN1_LETTER || pk == C_LATIN1_SYMBOL) && is_cjkish(k)) cost += 6.0f;
+    /* Accented Latin between CJK characters is what GBK/UTF-8 read as Latin-1 looks like */
+    /* (and so are Greek, Cyrillic and the like: UTF-8 two-byte sequences are GBK pairs) */
+    if ((k == C_LATIN1_LETTER || k == C_LATIN1_SYMBOL || k == C_LATIN_EXT) && is_cjkish(pk)) cost += 6.0f;
+    if ((pk == C_LATIN1_LETTER || pk == C_LATIN1_SYMBOL || pk == C_LATIN_EXT) && is_cjkish(k)) cost += 6.0f;
     return cost;
 }
 
