@@ -30,14 +30,13 @@
 #define NEED_WIDTH 32u /* non-ASCII text, when full-width punctuation is to be restored */
 #define NEED_ANY_DAMAGE (NEED_DAMAGE | NEED_LATIN)
 
-static uint8_t g_class[0x10000 / 2]; /* 4 bits per code point: DAMAGE, SCRIPT */
-static uint8_t g_excess[LFX_HAN_HI - LFX_HAN_LO + 1]; /* quarter bits above RARE_BITS */
+/* Per BMP code point: the low three bits are NEED_DAMAGE, NEED_SCRIPT, NEED_LATIN; the high
+ * five how rare it is (half bits above RARE_BITS, at most 15.5). One load per character. */
+static uint8_t g_cp[0x10000];
 static uint8_t g_ascii[128];
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 
-static void set_class(uint32_t c, unsigned bits) {
-    g_class[c >> 1] |= (uint8_t)((bits & 7u) << ((c & 1) * 4));
-}
+static void set_class(uint32_t c, unsigned bits) { g_cp[c] |= (uint8_t)(bits & 7u); }
 
 static void build_classes(void) {
     for (uint32_t c = 0x80; c < 0x10000; c++) {
@@ -64,7 +63,7 @@ static void build_classes(void) {
              * Simplified form would be */
             int trad = lfx_is_traditional(c) == 1;
             float ex = lfx_model_unigram(c) - (trad ? TRAD_BITS : 0.0f) - RARE_BITS;
-            g_excess[c - LFX_HAN_LO] = (uint8_t)(ex <= 0 ? 0 : ex >= 63 ? 252 : (int)(ex * 4));
+            g_cp[c] |= (uint8_t)((ex <= 0 ? 0 : ex >= 15.5f ? 31 : (int)(ex * 2)) << 3);
             if (trad) bits |= NEED_SCRIPT;
         } else if (c >= 0xF900 && c <= 0xFAFF) {
             bits = NEED_DAMAGE; /* compatibility ideographs */
@@ -91,8 +90,11 @@ static int escape_at(const uint8_t *s, size_t i, size_t n) {
 
 static unsigned cp_class(uint32_t c) {
     if (c >= 0x10000) return (c >= 0xF0000) ? NEED_DAMAGE : 0; /* supplementary private use */
-    return (g_class[c >> 1] >> ((c & 1) * 4)) & 7u;
+    return g_cp[c] & 7u;
 }
+
+static unsigned cp_excess(uint32_t c) { return c < 0x10000 ? g_cp[c] >> 3 : 0; }
+#define EXCESS_LIMIT ((unsigned)(RARE_EXCESS * 2))
 
 /* Classify line s[0..n) in one pass: NEED_DAMAGE, NEED_SCRIPT, or NEED_INVALID (not UTF-8).
  * ASCII goes eight bytes at a time; multi-byte characters are decoded inline. */
@@ -121,21 +123,25 @@ static unsigned classify_line(const uint8_t *s, size_t n) {
             i++;
             continue;
         }
-        uint32_t cp;
         need |= NEED_WIDTH;
-        if (c >= 0xE1 && c <= 0xEC && i + 3 <= n && (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
-            /* the common case for Chinese: a three-byte character with no special rules */
-            cp = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
+        /* the common case for Chinese: runs of three-byte characters (E1-EC need no extra
+         * range checks), one table load each */
+        while (i + 3 <= n && s[i] >= 0xE1 && s[i] <= 0xEC && (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
+            uint32_t cp = ((uint32_t)(s[i] & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
+            uint8_t v = g_cp[cp];
+            need |= v & 7u;
+            excess += v >> 3;
             i += 3;
-        } else {
-            size_t k = lfx_utf8_next(s + i, n - i, &cp);
-            if (k == 0) return need | NEED_INVALID;
-            i += k;
         }
+        if (i >= n || s[i] < 0x80) continue;
+        uint32_t cp;
+        size_t k = lfx_utf8_next(s + i, n - i, &cp);
+        if (k == 0) return need | NEED_INVALID;
+        i += k;
         need |= cp_class(cp);
-        if (cp >= LFX_HAN_LO && cp <= LFX_HAN_HI) excess += g_excess[cp - LFX_HAN_LO];
+        excess += cp_excess(cp);
     }
-    if (excess >= (unsigned)(RARE_EXCESS * 4)) need |= NEED_DAMAGE;
+    if (excess >= EXCESS_LIMIT) need |= NEED_DAMAGE;
     return need;
 }
 
@@ -151,7 +157,7 @@ static unsigned classify_cps(const uint32_t *cp, size_t n) {
             continue;
         }
         need |= cp_class(c);
-        if (c >= LFX_HAN_LO && c <= LFX_HAN_HI) excess += g_excess[c - LFX_HAN_LO];
+        excess += cp_excess(c);
     }
     if (excess > 0) need |= NEED_DAMAGE;
     return need;

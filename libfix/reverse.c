@@ -48,9 +48,12 @@ typedef struct slot {
     uint8_t may_drop; /* the span scan needed a dropped byte near here */
 } slot;
 
-static int is_marker(lfx_seen s, uint32_t cp) {
-    if (s == SEEN_1252) return 0;
-    return cp == 0xFFFD || cp == '?';
+/* Where a decoder left a trace of a lost byte: U+FFFD for strict decoders; '?' for the Windows
+ * double-byte decoders, considered where the original was UTF-8 (the case met in the wild;
+ * for a double-byte original it would cost the beam dearly on clean text for little). */
+static int is_marker(const lfx_layer *L, uint32_t cp) {
+    if (L->seen == SEEN_1252) return 0;
+    return cp == 0xFFFD || (cp == '?' && L->orig == ORIG_UTF8);
 }
 
 /* ---- the original side: bytes back to characters --------------------------------------- */
@@ -685,7 +688,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, lfx_u
             s->kind = SLOT_FIXED;
             s->n = 0;
             s->may_drop = 0;
-            if (is_marker(L->seen, in[k])) {
+            if (is_marker(L, in[k])) {
                 s->kind = in[k] == 0xFFFD ? SLOT_FFFD : (k + 1 == n ? SLOT_QMARK_END : SLOT_QMARK);
                 continue;
             }
