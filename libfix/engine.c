@@ -11,9 +11,12 @@
 
 /* A line is worth a look when its Han characters are rarer than RARE_BITS by RARE_EXCESS bits
  * in all: mojibake of a double-byte decoder is made of rare characters, clean text has one now
- * and then (a line of the development corpus in a hundred reaches this). */
+ * and then (about one line of the development corpus in two hundred reaches this). A short line
+ * costs little to search and carries little evidence, so it needs only SHORT_EXCESS. */
 #define RARE_BITS 15.0f
-#define RARE_EXCESS 4.0f
+#define RARE_EXCESS 6.0f
+#define SHORT_EXCESS 2.0f
+#define SHORT_LINE 48 /* bytes */
 #define TRAD_BITS 3.0f            /* what the model adds for a Traditional form (gen_model.py) */
 #define MAX_FRONTIER 2            /* chains kept per depth of the search */
 #define SETTLED_BITS 11.0         /* average cost per code point of text that reads well */
@@ -141,7 +144,7 @@ static unsigned classify_line(const uint8_t *s, size_t n) {
         need |= cp_class(cp);
         excess += cp_excess(cp);
     }
-    if (excess >= EXCESS_LIMIT) need |= NEED_DAMAGE;
+    if (excess >= (n <= SHORT_LINE ? (unsigned)(SHORT_EXCESS * 2) : EXCESS_LIMIT)) need |= NEED_DAMAGE;
     return need;
 }
 
