@@ -264,7 +264,7 @@ static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps 
                 memset(&c, 0, sizeof c);
                 lfx_rev_stats st;
                 memset(&st, 0, sizeof st);
-                double g = lfx_reverse_layer(&lfx_layers[L], frontier[f].text.data, frontier[f].text.len, &c.text, &st);
+                double g = lfx_reverse_layer(&lfx_layers[L], frontier[f].text.data, frontier[f].text.len, depth > 0, &c.text, &st);
                 if (c.text.failed) rc = -1;
                 if (g <= 0 || c.text.failed) {
                     cand_free(&c);

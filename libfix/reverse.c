@@ -650,7 +650,7 @@ typedef struct cspan {
  * is rarely confined to one span, so spans with weak evidence are replaced only when some span
  * of the same text has strong evidence. Returns the total gain in bits (0: nothing replaced;
  * out is then a copy of in). */
-double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, lfx_u32 *out,
+double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, int strong_only, lfx_u32 *out,
                          lfx_rev_stats *st) {
     double gain = 0;
     slot *slots = malloc(sizeof(slot) * (n < MAX_SPAN ? n + 1 : MAX_SPAN + 1));
@@ -793,6 +793,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, lfx_u
     size_t at = 0;
     for (size_t s = 0; s < nspans && any_strong && !out->failed; s++) {
         cspan *cs = &spans[s];
+        if (strong_only && !cs->strong) continue;
         for (; at < cs->start; at++) lfx_u32_push(out, in[at]);
         for (size_t k = 0; k < cs->dlen; k++) lfx_u32_push(out, pool.data[cs->dstart + k]);
         at = cs->end;

@@ -21,6 +21,9 @@ typedef struct lfx_rev_stats {
     int c1, above_latin1; /* what the replaced spans held (names the step) */
 } lfx_rev_stats;
 
-double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, lfx_u32 *out,
+/* Undo layer L on in[0..n) into out; returns the gain in bits (0: out is a copy).
+ * strong_only: replace only spans with strong evidence of their own (for a layer on top of
+ * another, where the weak spans are what the first layer left behind). */
+double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, int strong_only, lfx_u32 *out,
                          lfx_rev_stats *st);
 #endif
