@@ -11,10 +11,10 @@
 
 /* A line is worth a look when its Han characters are rarer than RARE_BITS by RARE_EXCESS bits
  * in all: mojibake of a double-byte decoder is made of rare characters, clean text has one now
- * and then (about one line of the development corpus in two hundred reaches this). A short line
+ * and then (about one line of the development corpus in three hundred reaches this). A short line
  * costs little to search and carries little evidence, so it needs only SHORT_EXCESS. */
 #define RARE_BITS 15.0f
-#define RARE_EXCESS 6.0f
+#define RARE_EXCESS 8.0f
 #define SHORT_EXCESS 2.0f
 #define SHORT_LINE 48 /* bytes */
 #define TRAD_BITS 3.0f            /* what the model adds for a Traditional form (gen_model.py) */
