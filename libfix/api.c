@@ -42,6 +42,7 @@ libfix_ctx *libfix_new(const libfix_options *opt, int *err) {
         if (err) *err = LIBFIX_E_NOMEM;
         return NULL;
     }
+    lfx_engine_init();
     libfix_ctx *ctx = calloc(1, sizeof *ctx);
     if (!ctx) {
         if (err) *err = LIBFIX_E_NOMEM;

@@ -474,9 +474,14 @@ static void merge_steps(lfx_steps *all, const lfx_steps *line) {
     }
 }
 
+void lfx_engine_init(void) {
+    pthread_once(&g_once, build_classes);
+    lfx_reverse_init();
+}
+
 int lfx_engine_repair(libfix_ctx *ctx, const uint8_t *in, size_t n, lfx_buf *out, lfx_steps *steps,
                       double *confidence, unsigned *flags) {
-    pthread_once(&g_once, build_classes);
+    lfx_engine_init();
     const libfix_options *opt = &ctx->opt;
     lfx_buf decoded;
     lfx_buf_init(&decoded);
@@ -490,6 +495,7 @@ int lfx_engine_repair(libfix_ctx *ctx, const uint8_t *in, size_t n, lfx_buf *out
     int unrecoverable = 0, touched = 0;
     lfx_buf_reserve(out, tn);
     size_t i = 0;
+    size_t clean_from = 0; /* clean lines since here are copied in one go */
     while (i < tn) {
         size_t end = line_end(text, i, tn);
         unsigned need = classify_line(text + i, end - i);
@@ -502,6 +508,7 @@ int lfx_engine_repair(libfix_ctx *ctx, const uint8_t *in, size_t n, lfx_buf *out
             if (text != in) break; /* cannot happen: decoded text is valid */
             out->len = 0;
             touched = 0;
+            clean_from = 0;
             if (lfx_decode_raw(in, n, &decoded, steps, &raw_lossy) != 0) {
                 lfx_buf_free(&decoded);
                 return LIBFIX_E_NOMEM;
@@ -513,10 +520,10 @@ int lfx_engine_repair(libfix_ctx *ctx, const uint8_t *in, size_t n, lfx_buf *out
             continue;
         }
         if (!(need & mask)) {
-            lfx_buf_append(out, text + i, end - i);
             i = end;
             continue;
         }
+        lfx_buf_append(out, text + clean_from, i - clean_from);
         /* A damaged line starts a unit: it and the following damaged lines, with gaps of at
          * most UNIT_GAP clean lines, at most UNIT_BYTES long. Damage to one file is usually of
          * one kind, and evidence from all of it settles short garbled spans. A line that only
@@ -555,7 +562,9 @@ int lfx_engine_repair(libfix_ctx *ctx, const uint8_t *in, size_t n, lfx_buf *out
         touched = 1;
         *flags |= LFX_TOUCHED;
         i = uend;
+        clean_from = uend;
     }
+    lfx_buf_append(out, text + clean_from, tn - clean_from);
     lfx_buf_free(&decoded);
     if (out->failed) return LIBFIX_E_NOMEM;
     if (guessed || raw_lossy) *flags |= LIBFIX_LOSSY;

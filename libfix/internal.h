@@ -158,6 +158,10 @@ struct libfix_ctx {
     libfix_options opt;
 };
 
+/* Build the engine's shared tables once (thread-safe); libfix_new calls it so that the first
+ * repair does not pay for it. */
+void lfx_engine_init(void);
+
 /* Repair in[0..n) into out (valid UTF-8). Returns LIBFIX_OK or LIBFIX_E_NOMEM. Sets
  * LFX_TOUCHED in *flags when the output may differ from the input (else it is a copy). */
 #define LFX_TOUCHED (1u << 16)

@@ -154,6 +154,8 @@ static void build_h(void) {
     for (int i = 0xF0; i < 0xF5; i++) g_h_utf8_1[i] = 12.0f; /* emoji and rare planes */
 }
 
+void lfx_reverse_init(void) { pthread_once(&g_h_once, build_h); }
+
 static float heuristic(lfx_orig o, const uint8_t *carry, uint8_t n) {
     if (n == 0) return 0;
     if (o == ORIG_UTF8) {

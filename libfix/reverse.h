@@ -12,6 +12,9 @@ typedef struct lfx_layer {
     const char *name;
 } lfx_layer;
 
+/* Build the shared tables of the beam (thread-safe, idempotent). */
+void lfx_reverse_init(void);
+
 extern const lfx_layer lfx_layers[];
 extern const size_t lfx_n_layers;
 
