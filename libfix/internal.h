@@ -102,9 +102,11 @@ int lfx_iconv_decode(const char *charset, const uint8_t *b, size_t n, lfx_buf *u
  * text) under the model of Simplified Chinese text (which also knows ASCII, kana, Hangul and
  * symbols, at lower probability). Lower is better. Thread-safe, read-only tables. */
 float lfx_model_cost(uint32_t prev, uint32_t cp);
+/* Cost of cp after prev2 prev: inside a word, Han trigrams refine the pair. */
+float lfx_model_cost3(uint32_t prev2, uint32_t prev, uint32_t cp);
 /* How rare a code point is, in bits, out of context (for Han: its frequency in any position). */
 float lfx_model_unigram(uint32_t cp);
-/* Cost of a whole sequence, sum of lfx_model_cost; per_cp (may be NULL) receives each term. */
+/* Cost of a whole sequence, sum of lfx_model_cost3; per_cp (may be NULL) receives each term. */
 double lfx_model_score(const uint32_t *cp, size_t n, float *per_cp);
 
 /* ---- script layer (script.c) ------------------------------------------------------------ */

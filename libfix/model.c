@@ -64,12 +64,12 @@ static int closing_mark(uint32_t c) {
            c == 0x3011 || c == ')' || c == '"' || c == '\'';
 }
 
-/* Pairs are looked up on the Simplified forms; a Traditional second character costs extra. */
-static float han_pair(uint32_t a0, uint32_t b0) {
-    uint32_t a = LFX_HAN_LO + lfx_han_simplified[a0 - LFX_HAN_LO];
-    uint32_t b = LFX_HAN_LO + lfx_han_simplified[b0 - LFX_HAN_LO];
-    float extra = (b != b0) ? lfx_model_trad_bits : 0.0f;
+static uint32_t simplified(uint32_t c) { return LFX_HAN_LO + lfx_han_simplified[c - LFX_HAN_LO]; }
+
+/* Index of the pair entry (a, b) (Simplified forms), or -1. */
+static int32_t pair_entry(uint32_t a, uint32_t b) {
     uint32_t lo = lfx_pair_index[a - LFX_HAN_LO], hi = lfx_pair_index[a - LFX_HAN_LO + 1];
+    uint32_t end = hi;
     uint16_t key = (uint16_t)(b - LFX_HAN_LO);
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
@@ -78,9 +78,43 @@ static float han_pair(uint32_t a0, uint32_t b0) {
         else
             hi = mid;
     }
-    if (lo < lfx_pair_index[a - LFX_HAN_LO + 1] && lfx_pair_second[lo] == key)
-        return lfx_pair_cost[lo] * 0.125f + extra;
-    return (lfx_han_end_cost[a - LFX_HAN_LO] + lfx_han_start_cost[b - LFX_HAN_LO]) * 0.125f + extra;
+    return (lo < end && lfx_pair_second[lo] == key) ? (int32_t)lo : -1;
+}
+
+/* Cost of b after a, both Simplified forms, without the Traditional extra. */
+static float pair_cost_s(uint32_t a, uint32_t b) {
+    int32_t k = pair_entry(a, b);
+    if (k >= 0) return lfx_pair_cost[k] * 0.125f;
+    return (lfx_han_end_cost[a - LFX_HAN_LO] + lfx_han_start_cost[b - LFX_HAN_LO]) * 0.125f;
+}
+
+/* Pairs are looked up on the Simplified forms; a Traditional second character costs extra. */
+static float han_pair(uint32_t a0, uint32_t b0) {
+    uint32_t b = simplified(b0);
+    return pair_cost_s(simplified(a0), b) + ((b != b0) ? lfx_model_trad_bits : 0.0f);
+}
+
+/* c after a b, all Han: the trigram inside a word where (a, b) has any, else the pair. */
+static float han_triple(uint32_t a0, uint32_t b0, uint32_t c0) {
+    uint32_t a = simplified(a0), b = simplified(b0), c = simplified(c0);
+    float extra = (c != c0) ? lfx_model_trad_bits : 0.0f;
+    int32_t k = pair_entry(a, b);
+    if (k < 0 || lfx_tri_index[k] == lfx_tri_index[k + 1]) return pair_cost_s(b, c) + extra;
+    uint32_t lo = lfx_tri_index[k], hi = lfx_tri_index[k + 1], end = hi;
+    uint16_t key = (uint16_t)(c - LFX_HAN_LO);
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (lfx_tri_third[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < end && lfx_tri_third[lo] == key) return lfx_tri_cost[lo] * 0.125f + extra;
+    /* not a word's continuation: the word ends at b, or (a, b) were two words after all; the
+     * larger of the two terms stands for their sum */
+    float ended = (lfx_pair_mu_end[k] + lfx_han_start_cost[c - LFX_HAN_LO]) * 0.125f;
+    float apart = lfx_pair_mu_rest[k] * 0.125f + pair_cost_s(b, c);
+    return (ended < apart ? ended : apart) + extra;
 }
 
 static int is_cjkish(enum cls k) {
@@ -167,13 +201,21 @@ float lfx_model_unigram(uint32_t c) {
     return lfx_model_cost(0, c);
 }
 
+float lfx_model_cost3(uint32_t prev2, uint32_t prev, uint32_t c) {
+    if (prev2 >= LFX_HAN_LO && prev2 <= LFX_HAN_HI && prev >= LFX_HAN_LO && prev <= LFX_HAN_HI &&
+        c >= LFX_HAN_LO && c <= LFX_HAN_HI)
+        return han_triple(prev2, prev, c);
+    return lfx_model_cost(prev, c);
+}
+
 double lfx_model_score(const uint32_t *cp, size_t n, float *per_cp) {
     double sum = 0;
-    uint32_t prev = 0;
+    uint32_t prev = 0, prev2 = 0;
     for (size_t i = 0; i < n; i++) {
-        float c = lfx_model_cost(prev, cp[i]);
+        float c = lfx_model_cost3(prev2, prev, cp[i]);
         if (per_cp) per_cp[i] = c;
         sum += c;
+        prev2 = prev;
         prev = cp[i];
     }
     return sum;

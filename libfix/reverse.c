@@ -110,7 +110,7 @@ typedef struct bstate {
     uint8_t ncarry;
     uint8_t fffd_byte; /* the byte guessed for a U+FFFD in the previous slot, if fffd_prev */
     uint8_t fffd_prev;
-    uint32_t last;
+    uint32_t last, last2; /* the last two code points decoded */
     float cost;  /* model cost of the characters decoded so far, plus guessing costs */
     float h;     /* optimistic cost of the character the carry has begun */
     int32_t hist;
@@ -217,9 +217,10 @@ static void offer(beam_ctx *bc, const bstate *s, const uint8_t *b, int n, float 
     int k = orig_take(bc->orig, t.carry, &t.ncarry, cps);
     if (k < 0) return;
     float cost = t.cost + extra;
-    uint32_t last = t.last;
+    uint32_t last = t.last, last2 = t.last2;
     for (int i = 0; i < k; i++) {
-        cost += lfx_model_cost(last, cps[i]);
+        cost += lfx_model_cost3(last2, last, cps[i]);
+        last2 = last;
         last = cps[i];
     }
     t.cost = cost;
@@ -249,6 +250,7 @@ static void offer(beam_ctx *bc, const bstate *s, const uint8_t *b, int n, float 
         }
     }
     t.last = last;
+    t.last2 = last2;
     t.hist = s->hist;
     for (int j = 0; j < k; j++) t.hist = arena_push(bc, t.hist, cps[j]);
     bc->next[at] = t;
@@ -366,9 +368,10 @@ static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s)
         int k = orig_take(bc->orig, c2, &n2, cps);
         if (k < 0) continue;
         float r = 0;
-        uint32_t last = s->last;
+        uint32_t last = s->last, last2 = s->last2;
         for (int i = 0; i < k; i++) {
-            r += lfx_model_cost(last, cps[i]);
+            r += lfx_model_cost3(last2, last, cps[i]);
+            last2 = last;
             last = cps[i];
         }
         r += heuristic(bc->orig, c2, n2);
@@ -425,7 +428,7 @@ static int cmp_state(const void *a, const void *b) {
 /* Decode slots[0..n) with the beam. prev: code point before the span (0 at start), after: the
  * one after it (0 at the end). On success appends the code points to out, returns 1 and sets
  * *cost (without the transition to after) and *guessed. */
-static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n, uint32_t prev,
+static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n, uint32_t prev2, uint32_t prev,
                        uint32_t after, const int brackets[2], long *budget, lfx_u32 *out, float *cost,
                        uint32_t *guessed) {
     pthread_once(&g_h_once, build_h);
@@ -437,6 +440,7 @@ static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n
     bc.seen = seen;
     bc.budget = budget;
     bc.cur[0].last = prev;
+    bc.cur[0].last2 = prev2;
     bc.cur[0].hist = -1;
     bc.ncur = 1;
     int finished = 0;
@@ -577,7 +581,8 @@ void lfx_reverse_set_margin(float a, float b, float wa, float wb) {
 
 /* A span with no markers usually decodes as it is: do that without the beam. Returns 1 and
  * appends the code points when every byte decodes, else 0 (out may hold a partial result). */
-static int direct_decode(lfx_orig orig, const slot *slots, size_t n, uint32_t prev, lfx_u32 *out, float *cost) {
+static int direct_decode(lfx_orig orig, const slot *slots, size_t n, uint32_t prev2, uint32_t prev, lfx_u32 *out,
+                         float *cost) {
     uint8_t carry[8];
     uint8_t nc = 0;
     float c = 0;
@@ -589,7 +594,8 @@ static int direct_decode(lfx_orig orig, const slot *slots, size_t n, uint32_t pr
         int k = orig_take(orig, carry, &nc, cps);
         if (k < 0) return 0;
         for (int j = 0; j < k; j++) {
-            c += lfx_model_cost(prev, cps[j]);
+            c += lfx_model_cost3(prev2, prev, cps[j]);
+            prev2 = prev;
             prev = cps[j];
             lfx_u32_push(out, cps[j]);
         }
@@ -720,35 +726,44 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, int s
             for (size_t k = a; k < b; k++) fixed += slots[k].kind == SLOT_FIXED;
             if (b > a && fixed >= 1 && 2 * (size_t)fixed >= (b - a) - (size_t)fixed) {
                 uint32_t prev = (r0 + a) > 0 ? in[r0 + a - 1] : 0;
+                uint32_t prev2 = (r0 + a) > 1 ? in[r0 + a - 2] : 0;
                 uint32_t after = r0 + b < n ? in[r0 + b] : 0;
-                float c_old = 0, c_fixed = 0;
+                /* Han-looking text this cheap is sound Chinese already: mojibake of a double-byte
+                 * decoder is made of rare characters (and the beam is the expensive part). A
+                 * quick pair-model look first; the full cost only for spans that pass. */
+                float c_fixed = 0;
                 int nfixed_wide = 0;
-                uint32_t p = prev;
-                for (size_t k = a; k < b; k++) {
-                    float ck = slots[k].kind == SLOT_FIXED ? lfx_model_cost(p, in[r0 + k]) : MARKER_BITS;
-                    if (slots[k].kind == SLOT_FIXED && in[r0 + k] >= 0x80) {
-                        c_fixed += ck;
-                        nfixed_wide++;
+                if (L->seen != SEEN_1252) {
+                    uint32_t p = prev;
+                    for (size_t k = a; k < b; k++) {
+                        if (slots[k].kind == SLOT_FIXED && in[r0 + k] >= 0x80) {
+                            c_fixed += lfx_model_cost(p, in[r0 + k]);
+                            nfixed_wide++;
+                        }
+                        p = in[r0 + k];
                     }
-                    c_old += ck;
+                    if (c_fixed < CHEAP_BITS_PER_CP * (float)nfixed_wide) {
+                        a += (b > a + 3) ? (b - a) / 2 : 1;
+                        continue;
+                    }
+                }
+                float c_old = 0;
+                uint32_t p = prev, pp = prev2;
+                for (size_t k = a; k < b; k++) {
+                    c_old += slots[k].kind == SLOT_FIXED ? lfx_model_cost3(pp, p, in[r0 + k]) : MARKER_BITS;
+                    pp = p;
                     p = in[r0 + k];
                 }
                 c_old += lfx_model_cost(p, after ? after : '\n');
                 size_t d0 = pool.len;
-                /* Han-looking text this cheap is sound Chinese already: mojibake of a double-byte
-                 * decoder is made of rare characters (and the beam is the expensive part) */
-                if (L->seen != SEEN_1252 && c_fixed < CHEAP_BITS_PER_CP * (float)nfixed_wide) {
-                    a += (b > a + 3) ? (b - a) / 2 : 1;
-                    continue;
-                }
                 float c_new;
                 uint32_t guessed = 0;
                 int brackets[2] = {0, 0};
                 if ((size_t)fixed != b - a) bracket_context(in, n, r0 + a, r0 + b, brackets);
-                int ok = (size_t)fixed == b - a && direct_decode(L->orig, slots + a, b - a, prev, &pool, &c_new);
+                int ok = (size_t)fixed == b - a && direct_decode(L->orig, slots + a, b - a, prev2, prev, &pool, &c_new);
                 if (!ok) {
                     pool.len = d0;
-                    ok = beam_decode(L->orig, L->seen, slots + a, b - a, prev, after, brackets, &budget, &pool, &c_new, &guessed);
+                    ok = beam_decode(L->orig, L->seen, slots + a, b - a, prev2, prev, after, brackets, &budget, &pool, &c_new, &guessed);
                 }
                 if (ok && pool.len > d0) {
                     c_new += lfx_model_cost(pool.data[pool.len - 1], after ? after : '\n');

@@ -42,6 +42,8 @@ def read_jieba():
     pair = collections.Counter()
     start = collections.Counter()
     final = collections.Counter()
+    tri = collections.Counter()
+    end2 = collections.Counter()
     with open(JIEBA, encoding="utf-8") as f:
         for line in f:
             parts = line.split()
@@ -54,7 +56,11 @@ def read_jieba():
                 pair[(a, b)] += n
             start[w[0]] += n
             final[w[-1]] += n
-    return uni, pair, start, final
+            for i in range(len(w) - 2):
+                tri[(w[i], w[i + 1], w[i + 2])] += n
+            if len(w) >= 2:
+                end2[(w[-2], w[-1])] += n
+    return uni, pair, start, final, tri, end2
 
 
 def read_ts():
@@ -82,7 +88,7 @@ def read_gb2312():
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     out_path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "libfix", "tables", "model_tables.c")
-    uni, pair, start, final = read_jieba()
+    uni, pair, start, final, tri, end2 = read_jieba()
     total_start = sum(start.values())
     ts = read_ts()
     gb = read_gb2312()
@@ -147,11 +153,50 @@ def main():
     index = [0]
     second = []
     pcost = []
+    pprob = {}
     for cp in range(LO, HI + 1):
         for b, c in sorted(firsts.get(cp, ())):
             second.append(b - LO)
             pcost.append(c)
+            pprob[(cp, b)] = 2.0 ** (-c / 8.0)
         index.append(len(second))
+
+    def p2(b, c):
+        if (b, c) in pprob:
+            return pprob[(b, c)]
+        return lam[b] * 2.0 ** -start_cost[c]
+
+    # Trigrams inside words: after a b, with mu the share of p(b|a) that keeps a and b in one
+    # word, p(c|ab) = mu * (e(ab) p_start(c) + c(abc)/c(ab)) + (1 - mu) p(c|b), where e(ab) is how
+    # often ab ends its word. Stored per pair entry: the costs of the listed third characters,
+    # and for the others the two terms' weights (-log2(mu e), -log2(1 - mu)).
+    thirds = collections.defaultdict(list)
+    for (a, b, c), n in tri.items():
+        if n >= MIN_PAIR and all(LO <= ord(x) <= HI for x in (a, b, c)):
+            thirds[(ord(a), ord(b))].append((ord(c), n))
+    tri_index = [0]
+    tri_third = []
+    tri_cost = []
+    mu_end = []
+    mu_rest = []
+    k = 0
+    for cp in range(LO, HI + 1):
+        for b, _ in sorted(firsts.get(cp, ())):
+            a_ch, b_ch = chr(cp), chr(b)
+            nab = pair[(a_ch, b_ch)]
+            nonfinal = uni[a_ch] - final[a_ch]
+            within = (1 - lam[cp]) * nab / nonfinal
+            mu = min(1.0, within / pprob[(cp, b)])
+            e = end2[(a_ch, b_ch)] / nab
+            for c, n in sorted(thirds.get((cp, b), ())):
+                p3 = e * 2.0 ** -start_cost[c] + n / nab
+                p = mu * p3 + (1 - mu) * p2(b, c)
+                tri_third.append(c - LO)
+                tri_cost.append(q(-math.log2(p)))
+            tri_index.append(len(tri_third))
+            mu_end.append(q(-math.log2(mu * e)) if mu * e > 0 else 255)
+            mu_rest.append(q(-math.log2(1 - mu)) if mu < 1 else 255)
+            k += 1
 
     def arr(ctype, name, values, per_line=24):
         lines = ["const %s %s[%d] = {" % (ctype, name, len(values))]
@@ -172,7 +217,12 @@ def main():
         f.write(arr("uint32_t", "lfx_pair_index", index, 16) + "\n")
         f.write(arr("uint16_t", "lfx_pair_second", second) + "\n")
         f.write(arr("uint8_t", "lfx_pair_cost", pcost) + "\n")
-    print("han %d, pairs %d" % (HI - LO + 1, len(second)), file=sys.stderr)
+        f.write(arr("uint32_t", "lfx_tri_index", tri_index, 16) + "\n")
+        f.write(arr("uint16_t", "lfx_tri_third", tri_third) + "\n")
+        f.write(arr("uint8_t", "lfx_tri_cost", tri_cost) + "\n")
+        f.write(arr("uint8_t", "lfx_pair_mu_end", mu_end) + "\n")
+        f.write(arr("uint8_t", "lfx_pair_mu_rest", mu_rest) + "\n")
+    print("han %d, pairs %d, trigrams %d" % (HI - LO + 1, len(second), len(tri_third)), file=sys.stderr)
 
 
 if __name__ == "__main__":

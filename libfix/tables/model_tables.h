@@ -12,4 +12,11 @@ extern const uint16_t lfx_han_simplified[LFX_HAN_HI - LFX_HAN_LO + 1]; /* OpenCC
 extern const uint32_t lfx_pair_index[LFX_HAN_HI - LFX_HAN_LO + 2];
 extern const uint16_t lfx_pair_second[];
 extern const uint8_t lfx_pair_cost[];
+/* trigrams inside words, per pair entry k: third characters in lfx_tri_third[lfx_tri_index[k] ..
+ * lfx_tri_index[k + 1]) with their costs; for other third characters the two weights */
+extern const uint32_t lfx_tri_index[];
+extern const uint16_t lfx_tri_third[];
+extern const uint8_t lfx_tri_cost[];
+extern const uint8_t lfx_pair_mu_end[];
+extern const uint8_t lfx_pair_mu_rest[];
 #endif
