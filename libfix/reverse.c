@@ -232,7 +232,7 @@ static void offer(beam_ctx *bc, const bstate *s, const uint8_t *b, int n, float 
     int at = -1;
     for (int i = 0; i < bc->nnext; i++) {
         bstate *o = &bc->next[i];
-        if (o->ncarry == t.ncarry && o->last == last && o->fffd_prev == t.fffd_prev &&
+        if (o->ncarry == t.ncarry && o->last == last && o->last2 == last2 && o->fffd_prev == t.fffd_prev &&
             o->fffd_byte == t.fffd_byte && memcmp(o->carry, t.carry, t.ncarry) == 0) {
             if (rank >= o->cost + o->h) return;
             at = i;
