@@ -1,0 +1,202 @@
+/* Worst-case timings of libfix_repair: hostile inputs of growing size (1 KB to 1 MB), time per
+ * input byte, and the ratio between sizes (1.0 means linear). The issue's target is under
+ * 1 us (1000 ns) per input byte for any input. Not a test; run it by hand:
+ *
+ *   bench_worst [-m MAX_BYTES] [-g NAME]...
+ *
+ * -m caps the sizes (default 1048576); -g runs only the named generators; -c SECONDS skips
+ * a size when one repair of it would take longer than that, judging by the size before it
+ * (ten times smaller; default 120). */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "libfix.h"
+
+typedef struct text {
+    char *p;
+    size_t n, cap;
+} text;
+
+static void put(text *t, const char *s, size_t k) {
+    if (t->n + k + 1 > t->cap) {
+        t->cap = (t->n + k + 1) * 2;
+        t->p = realloc(t->p, t->cap);
+        if (!t->p) abort();
+    }
+    memcpy(t->p + t->n, s, k);
+    t->n += k;
+}
+static void puts_(text *t, const char *s) { put(t, s, strlen(s)); }
+
+static uint32_t rng = 12345;
+static uint32_t next_rand(void) {
+    rng = rng * 1103515245u + 12345u;
+    return rng >> 8;
+}
+
+static void put_utf8(text *t, uint32_t cp) {
+    char b[4];
+    size_t k;
+    if (cp < 0x80) {
+        b[0] = (char)cp;
+        k = 1;
+    } else if (cp < 0x800) {
+        b[0] = (char)(0xC0 | cp >> 6);
+        b[1] = (char)(0x80 | (cp & 0x3F));
+        k = 2;
+    } else {
+        b[0] = (char)(0xE0 | cp >> 12);
+        b[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+        b[2] = (char)(0x80 | (cp & 0x3F));
+        k = 3;
+    }
+    put(t, b, k);
+}
+
+/* Each generator appends one piece; the driver repeats pieces until the size is reached. */
+typedef void (*gen_fn)(text *t);
+
+/* raw bytes 0xA1-0xFE: valid GBK, mostly valid Big5, EUC-KR, GB18030; one endless line */
+static void gen_dbcs_bytes(text *t) {
+    char b[64];
+    for (int i = 0; i < 64; i++) b[i] = (char)(0xA1 + next_rand() % 0x5E);
+    put(t, b, sizeof b);
+}
+
+/* UTF-8 of Latin-1 letters: looks like UTF-8 read as Latin-1, at every depth */
+static void gen_latin1(text *t) {
+    for (int i = 0; i < 32; i++) put_utf8(t, 0xA1 + next_rand() % 0x5F);
+}
+
+/* cp936 mojibake with '?' after every character: a gap to fill everywhere */
+static void gen_qmarks(text *t) {
+    static const char *const g[] = {"\xe9\x8d\x99", "\xe9\x8f\x82", "\xe6\xb6\x93", "\xe7\x90\x9b", "\xe9\x8e\xb4"};
+    for (int i = 0; i < 16; i++) {
+        puts_(t, g[next_rand() % 5]);
+        puts_(t, "?");
+    }
+}
+
+/* U+FFFD runs with a few Han characters */
+static void gen_fffd(text *t) {
+    for (int i = 0; i < 20; i++) puts_(t, "\xef\xbf\xbd");
+    puts_(t, "\xe4\xb8\xad");
+}
+
+/* deeply nested escapes of every kind */
+static void gen_escapes(text *t) {
+    puts_(t, "&amp;amp;amp;amp;#20013;&#x6587;%25E4%25B8%25AD\\\\u4e2d\\u6587=?gb2312?B?1tA=?=~{VP~}=E4=B8=AD");
+}
+
+/* alternating scripts, one character each */
+static void gen_scripts(text *t) {
+    static const uint32_t cps[] = {0x4E2D, 'a', 0xE9, 0xD55C, 0x3042, 0x20AC, '?', 0x9AD4, 0x00B7, 0xFF08, 0xE000, 0x0440};
+    for (int i = 0; i < 24; i++) put_utf8(t, cps[next_rand() % (sizeof cps / sizeof cps[0])]);
+}
+
+/* ordinary bulk damage: UTF-8 read as GBK, one line per sentence */
+static void gen_mojibake_lines(text *t) {
+    puts_(t, "\xe5\xa8\x8c\xe2\x84\x83\xe6\xb9\x81\xe9\x8d\x99\xe6\x88\xa0\xe5\xb9\x87\xe9\x8d\x96\xe5\xbd\x92\xe5\x8e\xa4"
+             "\xe9\x90\xa8\xe5\x8b\xae\xe8\x92\x8b\xe6\xb5\xa0\xe8\xb7\xba\xe5\xaf\x98\n");
+}
+
+/* the same damage without newlines: one line of any length */
+static void gen_mojibake_line(text *t) {
+    puts_(t, "\xe5\xa8\x8c\xe2\x84\x83\xe6\xb9\x81\xe9\x8d\x99\xe6\x88\xa0\xe5\xb9\x87\xe9\x8d\x96\xe5\xbd\x92\xe5\x8e\xa4"
+             "\xe9\x90\xa8\xe5\x8b\xae\xe8\x92\x8b\xe6\xb5\xa0\xe8\xb7\xba\xe5\xaf\x98\xef\xbc\x8c");
+}
+
+/* lone lead bytes and truncated sequences in otherwise valid UTF-8 */
+static void gen_truncated(text *t) {
+    puts_(t, "\xe4\xb8\xad\xe6\x96\x87\xe4\xb8 \xe6 \xc3\xa5\xc2 \xf0\x9f\x98 ok\x80\xff");
+}
+
+static const struct {
+    const char *name;
+    gen_fn fn;
+} gens[] = {
+    {"dbcs-bytes", gen_dbcs_bytes},       {"latin1-mojibake", gen_latin1}, {"qmarks", gen_qmarks},
+    {"fffd", gen_fffd},                   {"nested-escapes", gen_escapes}, {"alternating", gen_scripts},
+    {"mojibake-lines", gen_mojibake_lines}, {"mojibake-1-line", gen_mojibake_line}, {"truncated", gen_truncated},
+};
+#define N_GENS (sizeof gens / sizeof gens[0])
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+int main(int argc, char **argv) {
+    size_t max = (size_t)1 << 20;
+    double cap = 120;
+    const char *only[N_GENS];
+    size_t n_only = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-m") == 0 && i + 1 < argc)
+            max = (size_t)strtoull(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
+            cap = strtod(argv[++i], NULL);
+        else if (strcmp(argv[i], "-g") == 0 && i + 1 < argc && n_only < N_GENS)
+            only[n_only++] = argv[++i];
+        else {
+            fprintf(stderr, "usage: %s [-m MAX_BYTES] [-c SECONDS] [-g NAME]...\n", argv[0]);
+            return 2;
+        }
+    }
+    static const size_t sizes[] = {1000, 10000, 100000, 1000000};
+    libfix_ctx *ctx = libfix_new(NULL, NULL);
+    if (!ctx) return 1;
+    printf("%-16s %10s %10s %10s %10s   %s\n", "input", "1 KB", "10 KB", "100 KB", "1 MB", "ratio of ns/byte 10K/1K 100K/10K 1M/100K");
+    double worst = 0;
+    for (size_t g = 0; g < N_GENS; g++) {
+        if (n_only) {
+            size_t k = 0;
+            while (k < n_only && strcmp(only[k], gens[g].name) != 0) k++;
+            if (k == n_only) continue;
+        }
+        double nspb[4] = {0, 0, 0, 0};
+        double last_run = 0;
+        printf("%-16s", gens[g].name);
+        fflush(stdout);
+        for (size_t s = 0; s < 4; s++) {
+            if (sizes[s] > max || 10 * last_run > cap) {
+                printf(" %10s", sizes[s] > max ? "-" : "(skipped)");
+                continue;
+            }
+            text t = {0};
+            rng = 12345;
+            while (t.n < sizes[s]) gens[g].fn(&t);
+            /* repeat small inputs so that each figure covers at least 0.3 s */
+            double total = 0;
+            unsigned long runs = 0;
+            do {
+                libfix_result r;
+                double t0 = now();
+                if (libfix_repair(ctx, t.p, t.n, &r) != LIBFIX_OK) {
+                    fprintf(stderr, "repair failed\n");
+                    return 1;
+                }
+                total += now() - t0;
+                libfix_result_clear(&r);
+                runs++;
+            } while (total < 0.3 && runs < 100000);
+            last_run = total / (double)runs;
+            nspb[s] = last_run / (double)t.n * 1e9;
+            if (nspb[s] > worst) worst = nspb[s];
+            printf(" %7.1f ns", nspb[s]);
+            fflush(stdout);
+            free(t.p);
+        }
+        printf("  ");
+        for (size_t s = 1; s < 4; s++)
+            if (nspb[s] > 0 && nspb[s - 1] > 0) printf(" %6.2f", nspb[s] / nspb[s - 1]);
+        printf("\n");
+    }
+    printf("worst: %.1f ns per input byte (target: under 1000)\n", worst);
+    libfix_free(ctx);
+    return 0;
+}
