@@ -19,7 +19,7 @@
 #define SHORT_LINE 48 /* bytes */
 #define TRAD_BITS 3.0f            /* what the model adds for a Traditional form (gen_model.py) */
 #define MAX_FRONTIER 2            /* chains kept per depth of the search */
-#define SETTLED_BITS 11.0         /* average cost per code point of text that reads well */
+#define SETTLED_BITS 13.0         /* average cost per code point of text that reads well */
 
 /* ---- which lines need a look ------------------------------------------------------------ */
 
@@ -51,7 +51,7 @@ static void build_classes(void) {
         else if (c == 0xFFFD)
             bits = NEED_DAMAGE;
         else if (c == 0x20AC)
-            bits = NEED_DAMAGE | NEED_LATIN; /* cp936's 0x80, and cp1252's */
+            bits = NEED_LATIN; /* cp1252's 0x80 (cp936 mojibake has rare Han besides) */
         else if (c == 0x0192 || c == 0x02C6 || c == 0x02DC || c == 0x0152 || c == 0x0153 || c == 0x0160 ||
                  c == 0x0161 || c == 0x0178 || c == 0x017D || c == 0x017E)
             bits = NEED_LATIN; /* cp1252 letters no Chinese text uses */

@@ -564,7 +564,12 @@ static size_t scan_span(lfx_orig orig, int insertions, slot *slots, size_t i, si
             }
             return best;
         }
-        if (nc == 0 || (insertions && orig == ORIG_UTF8)) best = j + 1;
+        if (nc == 0) {
+            best = j + 1;
+        } else if (insertions && orig == ORIG_UTF8) {
+            best = j + 1;
+            slots[j].may_drop = 1; /* if the span ends here, its last character lost a byte */
+        }
     }
     return best;
 }
@@ -761,7 +766,11 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, int s
                 int brackets[2] = {0, 0};
                 if ((size_t)fixed != b - a) bracket_context(in, n, r0 + a, r0 + b, brackets);
                 int ok = (size_t)fixed == b - a && direct_decode(L->orig, slots + a, b - a, prev2, prev, &pool, &c_new);
-                if (!ok) {
+                /* the beam has something to decide only where bytes are unknown: markers, or a
+                 * byte the scan had to assume dropped */
+                int unknown = (size_t)fixed != b - a;
+                for (size_t k = a; k < b && !unknown; k++) unknown = slots[k].may_drop;
+                if (!ok && unknown) {
                     pool.len = d0;
                     ok = beam_decode(L->orig, L->seen, slots + a, b - a, prev2, prev, after, brackets, &budget, &pool, &c_new, &guessed);
                 }
