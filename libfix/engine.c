@@ -41,6 +41,14 @@ static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 
 static void set_class(uint32_t c, unsigned bits) { g_cp[c] |= (uint8_t)(bits & 7u); }
 
+/* A Traditional character that cannot be Simplified text: not one the script layer finds
+ * ambiguous (著), and not in GB2312 (於 is a surname there). */
+static int is_clear_traditional(uint32_t c) {
+    if (lfx_is_traditional(c) != 1) return 0;
+    uint8_t b[4];
+    return !(lfx_encode_cp(LFX_GBK, c, b) == 2 && b[0] >= 0xB0 && b[0] <= 0xF7 && b[1] >= 0xA1);
+}
+
 static void build_classes(void) {
     for (uint32_t c = 0x80; c < 0x10000; c++) {
         unsigned bits = 0;
@@ -64,7 +72,7 @@ static void build_classes(void) {
         } else if (c >= LFX_HAN_LO && c <= LFX_HAN_HI) {
             /* rarity of the word, not of the script: a Traditional form is judged as its
              * Simplified form would be */
-            int trad = lfx_is_traditional(c) == 1;
+            int trad = is_clear_traditional(c);
             float ex = lfx_model_unigram(c) - (trad ? TRAD_BITS : 0.0f) - RARE_BITS;
             g_cp[c] |= (uint8_t)((ex <= 0 ? 0 : ex >= 15.5f ? 31 : (int)(ex * 2)) << 3);
             if (trad) bits |= NEED_SCRIPT;
@@ -370,7 +378,7 @@ static int script_layer(const libfix_options *opt, lfx_u32 *text, lfx_steps *ste
     if (opt->target != LIBFIX_TARGET_HANS || is_japanese_or_korean(text->data, text->len)) return 0;
     int trad = 0, paren = 0;
     for (size_t i = 0; i < text->len; i++) {
-        if (lfx_is_traditional(text->data[i]) == 1) trad = 1; /* 著, 覆 alone are Simplified too */
+        if (is_clear_traditional(text->data[i])) trad = 1; /* 著, 覆, 於 alone are Simplified too */
         if (text->data[i] == '(' || text->data[i] == 0xFF08) paren = 1;
     }
     if (!trad) return 0;

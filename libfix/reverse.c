@@ -609,6 +609,46 @@ static int direct_decode(lfx_orig orig, const slot *slots, size_t n, uint32_t pr
     return nc == 0;
 }
 
+static int is_han(uint32_t c) { return c >= 0x3400 && c <= 0x9FFF; }
+static int is_cjk_punct(uint32_t c) { return (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x2010 && c <= 0x2027); }
+
+/* Could a decoded span be what someone wrote? Han text (mojibake included) decodes to Chinese:
+ * from GBK or Big5, Han and punctuation only; from UTF-8, anything GBK, Big5 or Latin-1 can
+ * hold (the decoded span may itself be mojibake of another layer, which is full of GBK's kana,
+ * Greek and box-drawing rows), but not Syriac, Coptic or the like. Elsewhere a few kana, Hangul
+ * or box-drawing characters among Han are what a wrong decoding makes (real Japanese or Korean
+ * is mostly kana or Hangul, a drawn tree mostly box drawing). */
+static int plausible_decode(lfx_orig o, const uint32_t *orig, size_t no, const uint32_t *cp, size_t n) {
+    int orig_han = 1;
+    for (size_t i = 0; i < no && orig_han; i++)
+        if (orig[i] >= 0x80 && !is_han(orig[i]) && !is_cjk_punct(orig[i]) && orig[i] != 0xFFFD) orig_han = 0;
+    size_t han = 0, kana = 0, hangul = 0, box = 0, wide = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t c = cp[i];
+        if (c < 0x80) continue;
+        wide++;
+        if (is_han(c)) {
+            han++;
+        } else if (c >= 0x3040 && c <= 0x30FF) {
+            kana++;
+        } else if ((c >= 0xAC00 && c <= 0xD7A3) || (c >= 0x1100 && c <= 0x11FF) || (c >= 0x3130 && c <= 0x318F)) {
+            hangul++;
+        } else if (c >= 0x2500 && c <= 0x259F) {
+            box++;
+        } else if (orig_han && !is_cjk_punct(c) && c != 0xFFFD) {
+            uint8_t b[4];
+            if (o != ORIG_UTF8) return 0;
+            if (!(c <= 0xFF || lfx_encode_cp(LFX_CP936WIN, c, b) || lfx_encode_cp(LFX_BIG5, c, b))) return 0;
+        }
+    }
+    if (orig_han && o != ORIG_UTF8 && (kana || hangul || box)) return 0;
+    if (o == ORIG_UTF8) return 1;
+    if (kana && kana * 3 < kana + han) return 0;
+    if (hangul && hangul * 3 < hangul + han) return 0;
+    if (box && box * 2 < wide) return 0;
+    return 1;
+}
+
 static int is_open(uint32_t c) { return c == '(' || c == 0xFF08; }
 static int is_close(uint32_t c) { return c == ')' || c == 0xFF09; }
 
@@ -680,8 +720,20 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, int s
         return 0;
     }
     long budget = 100000 + 200 * (long)n;
+    int applies = 1;
+    if (L->seen == SEEN_BIG5 || L->seen == SEEN_SJIS || L->seen == SEEN_EUCKR) {
+        /* what a cp950, cp932 or cp949 decoder makes of bytes is mostly outside GB2312 (Traditional
+         * forms, half-width katakana, Hangul): text that GB2312 holds whole, with no lost byte
+         * (Simplified text, rare characters and all), is not their work */
+        applies = 0;
+        for (size_t k = 0; k < n && !applies; k++) {
+            uint8_t gb[4];
+            applies = in[k] == 0xFFFD || in[k] == '?' ||
+                      (in[k] >= 0x80 && !(lfx_encode_cp(LFX_GBK, in[k], gb) == 2 && gb[0] >= 0xA1 && gb[1] >= 0xA1));
+        }
+    }
     int dbcs_orig = L->orig != ORIG_UTF8;
-    size_t i = 0;
+    size_t i = applies ? 0 : n;
     while (i < n) {
         if (is_ascii_run_breaker(in[i]) || (in[i] == '?' && (i + 1 >= n || in[i + 1] < 0x80) &&
                                            (i == 0 || in[i - 1] < 0x80))) {
@@ -774,7 +826,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, int s
                     pool.len = d0;
                     ok = beam_decode(L->orig, L->seen, slots + a, b - a, prev2, prev, after, brackets, &budget, &pool, &c_new, &guessed);
                 }
-                if (ok && pool.len > d0) {
+                if (ok && pool.len > d0 && plausible_decode(L->orig, in + r0 + a, b - a, pool.data + d0, pool.len - d0)) {
                     c_new += lfx_model_cost(pool.data[pool.len - 1], after ? after : '\n');
                     float g = c_old - c_new;
                     if (g > g_margin_weak_a + g_margin_weak_b * c_old) {

@@ -164,6 +164,11 @@ static void test_clean_text_unchanged(void **state) {
         "你好吗?",
         "参见 printf(3) 和 scanf(3)。",
         "😀 表情符号 🎉",
+        "柒仟捌佰玖拾元",   /* rare characters, once taken for Big5 read as GBK */
+        "帛戊",
+        "竹蔬珧赐郴历寇灬", /* once taken for GBK read as Big5 */
+        "霓謦隈",           /* once taken for UTF-8 read as Shift_JIS */
+        "於是",             /* 於 is in GB2312: not a reason to convert */
     };
     for (size_t i = 0; i < sizeof clean / sizeof clean[0]; i++) {
         libfix_result r;
