@@ -374,6 +374,19 @@ static int is_japanese_or_korean(const uint32_t *cp, size_t n) {
     return jk > 0 && jk * 10 >= cjk;
 }
 
+/* A layer wrote its result to *out and changed k code points: when it changed any, the result
+ * replaces *text and the step is named. *out is left empty (or failed) for the next layer. */
+static void keep_if_changed(lfx_u32 *text, lfx_u32 *out, size_t k, lfx_steps *steps, const char *name) {
+    if (out->failed) return;
+    if (k) {
+        lfx_u32 t = *text;
+        *text = *out;
+        *out = t;
+        lfx_steps_add(steps, name);
+    }
+    out->len = 0;
+}
+
 static int script_layer(const libfix_options *opt, lfx_u32 *text, lfx_steps *steps) {
     if (opt->target != LIBFIX_TARGET_HANS || is_japanese_or_korean(text->data, text->len)) return 0;
     int trad = 0, paren = 0;
@@ -383,35 +396,12 @@ static int script_layer(const libfix_options *opt, lfx_u32 *text, lfx_steps *ste
     }
     if (!trad) return 0;
     lfx_u32 out;
-    if (paren) {
-        lfx_u32_init(&out);
-        size_t k = lfx_pinyin_strip(text->data, text->len, &out);
-        if (out.failed) {
-            lfx_u32_free(&out);
-            return -1;
-        }
-        if (k) {
-            lfx_u32_free(text);
-            *text = out;
-            lfx_steps_add(steps, "pinyin");
-        } else {
-            lfx_u32_free(&out);
-        }
-    }
     lfx_u32_init(&out);
-    size_t k = lfx_t2s(text->data, text->len, choose_by_model, NULL, &out);
-    if (out.failed) {
-        lfx_u32_free(&out);
-        return -1;
-    }
-    if (k) {
-        lfx_u32_free(text);
-        *text = out;
-        lfx_steps_add(steps, "t2s");
-    } else {
-        lfx_u32_free(&out);
-    }
-    return 0;
+    if (paren) keep_if_changed(text, &out, lfx_pinyin_strip(text->data, text->len, &out), steps, "pinyin");
+    if (!out.failed) keep_if_changed(text, &out, lfx_t2s(text->data, text->len, choose_by_model, NULL, &out), steps, "t2s");
+    int rc = out.failed ? -1 : 0;
+    lfx_u32_free(&out);
+    return rc;
 }
 
 /* ---- one line through the slow path ----------------------------------------------------- */

@@ -66,19 +66,23 @@ static int closing_mark(uint32_t c) {
 
 static uint32_t simplified(uint32_t c) { return LFX_HAN_LO + lfx_han_simplified[c - LFX_HAN_LO]; }
 
-/* Index of the pair entry (a, b) (Simplified forms), or -1. */
-static int32_t pair_entry(uint32_t a, uint32_t b) {
-    uint32_t lo = lfx_pair_index[a - LFX_HAN_LO], hi = lfx_pair_index[a - LFX_HAN_LO + 1];
+/* Position of key in the sorted keys[lo..hi), or -1. */
+static int32_t find_u16(const uint16_t *keys, uint32_t lo, uint32_t hi, uint16_t key) {
     uint32_t end = hi;
-    uint16_t key = (uint16_t)(b - LFX_HAN_LO);
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        if (lfx_pair_second[mid] < key)
+        if (keys[mid] < key)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return (lo < end && lfx_pair_second[lo] == key) ? (int32_t)lo : -1;
+    return (lo < end && keys[lo] == key) ? (int32_t)lo : -1;
+}
+
+/* Index of the pair entry (a, b) (Simplified forms), or -1. */
+static int32_t pair_entry(uint32_t a, uint32_t b) {
+    return find_u16(lfx_pair_second, lfx_pair_index[a - LFX_HAN_LO], lfx_pair_index[a - LFX_HAN_LO + 1],
+                    (uint16_t)(b - LFX_HAN_LO));
 }
 
 /* Cost of b after a, both Simplified forms, without the Traditional extra. */
@@ -100,16 +104,8 @@ static float han_triple(uint32_t a0, uint32_t b0, uint32_t c0) {
     float extra = (c != c0) ? lfx_model_trad_bits : 0.0f;
     int32_t k = pair_entry(a, b);
     if (k < 0 || lfx_tri_index[k] == lfx_tri_index[k + 1]) return pair_cost_s(b, c) + extra;
-    uint32_t lo = lfx_tri_index[k], hi = lfx_tri_index[k + 1], end = hi;
-    uint16_t key = (uint16_t)(c - LFX_HAN_LO);
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (lfx_tri_third[mid] < key)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo < end && lfx_tri_third[lo] == key) return lfx_tri_cost[lo] * 0.125f + extra;
+    int32_t t = find_u16(lfx_tri_third, lfx_tri_index[k], lfx_tri_index[k + 1], (uint16_t)(c - LFX_HAN_LO));
+    if (t >= 0) return lfx_tri_cost[t] * 0.125f + extra;
     /* not a word's continuation: the word ends at b, or (a, b) were two words after all; the
      * larger of the two terms stands for their sum */
     float ended = (lfx_pair_mu_end[k] + lfx_han_start_cost[c - LFX_HAN_LO]) * 0.125f;
