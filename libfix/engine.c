@@ -19,6 +19,8 @@
 #define SHORT_LINE 48 /* bytes */
 #define TRAD_BITS 3.0f            /* what the model adds for a Traditional form (gen_model.py) */
 #define MAX_FRONTIER 2            /* chains kept per depth of the search */
+#define BEAM_BUDGET_BASE 60000L   /* enough for a damaged sentence or two in full */
+#define BEAM_BUDGET_PER_CP 12L    /* and linear beyond: about a microsecond per input byte */
 #define SETTLED_BITS 13.0         /* average cost per code point of text that reads well */
 
 /* ---- which lines need a look ------------------------------------------------------------ */
@@ -255,6 +257,8 @@ static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps 
     if (u32_copy(&frontier[0].text, text) != 0) return -1;
     frontier[0].need = need;
     double start_cost = lfx_model_score(text->data, text->len, NULL);
+    /* guesses the beam may try for this text, all layers and depths together */
+    long budget = BEAM_BUDGET_BASE + BEAM_BUDGET_PER_CP * (long)text->len;
     frontier[0].cost = start_cost;
     cand best;
     memset(&best, 0, sizeof best);
@@ -272,7 +276,8 @@ static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps 
                 memset(&c, 0, sizeof c);
                 lfx_rev_stats st;
                 memset(&st, 0, sizeof st);
-                double g = lfx_reverse_layer(&lfx_layers[L], frontier[f].text.data, frontier[f].text.len, depth > 0, &c.text, &st);
+                double g = lfx_reverse_layer(&lfx_layers[L], frontier[f].text.data, frontier[f].text.len, depth > 0,
+                                             &budget, &c.text, &st);
                 if (c.text.failed) rc = -1;
                 if (g <= 0 || c.text.failed) {
                     cand_free(&c);
@@ -430,8 +435,13 @@ static int repair_line(const libfix_options *opt, const uint8_t *s, size_t n, un
     lfx_utf8_decode_lossy(cur.data, cur.len, &text);
     if (rc == 0 && damage && search_chains(opt->max_depth, need, &text, steps, &lr->guessed, &lr->gain) != 0) rc = -1;
     if (rc == 0 && script_layer(opt, &text, steps) != 0) rc = -1;
-    if (rc == 0 && opt->restore_fullwidth && lfx_fullwidth_restore(text.data, text.len))
-        lfx_steps_add(steps, "fullwidth");
+    if (rc == 0 && opt->restore_fullwidth) {
+        /* a mark restored can make its neighbour one that sits between CJK characters (")," ),
+         * so go again until nothing changes: the repair must be a fixed point */
+        size_t changed = 0, k;
+        for (int round = 0; round < 8 && (k = lfx_fullwidth_restore(text.data, text.len)) > 0; round++) changed += k;
+        if (changed) lfx_steps_add(steps, "fullwidth");
+    }
     for (size_t i = 0; i < text.len; i++)
         if (text.data[i] == 0xFFFD) lr->unrecoverable = 1;
     if (text.failed) rc = -1;

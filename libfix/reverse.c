@@ -703,8 +703,8 @@ typedef struct cspan {
  * is rarely confined to one span, so spans with weak evidence are replaced only when some span
  * of the same text has strong evidence. Returns the total gain in bits (0: nothing replaced;
  * out is then a copy of in). */
-double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, int strong_only, lfx_u32 *out,
-                         lfx_rev_stats *st) {
+double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, int strong_only, long *budget,
+                         lfx_u32 *out, lfx_rev_stats *st) {
     double gain = 0;
     slot *slots = malloc(sizeof(slot) * (n < MAX_SPAN ? n + 1 : MAX_SPAN + 1));
     float *pc = malloc(sizeof(float) * (n < MAX_SPAN ? n + 1 : MAX_SPAN + 1));
@@ -719,7 +719,6 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, int s
         out->failed = 1;
         return 0;
     }
-    long budget = 100000 + 200 * (long)n;
     int applies = 1;
     if (L->seen == SEEN_BIG5 || L->seen == SEEN_SJIS || L->seen == SEEN_EUCKR) {
         /* what a cp950, cp932 or cp949 decoder makes of bytes is mostly outside GB2312 (Traditional
@@ -824,7 +823,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, int s
                 for (size_t k = a; k < b && !unknown; k++) unknown = slots[k].may_drop;
                 if (!ok && unknown) {
                     pool.len = d0;
-                    ok = beam_decode(L->orig, L->seen, slots + a, b - a, prev2, prev, after, brackets, &budget, &pool, &c_new, &guessed);
+                    ok = beam_decode(L->orig, L->seen, slots + a, b - a, prev2, prev, after, brackets, budget, &pool, &c_new, &guessed);
                 }
                 if (ok && pool.len > d0 && plausible_decode(L->orig, in + r0 + a, b - a, pool.data + d0, pool.len - d0)) {
                     c_new += lfx_model_cost(pool.data[pool.len - 1], after ? after : '\n');

@@ -26,7 +26,9 @@ typedef struct lfx_rev_stats {
 
 /* Undo layer L on in[0..n) into out; returns the gain in bits (0: out is a copy).
  * strong_only: replace only spans with strong evidence of their own (for a layer on top of
- * another, where the weak spans are what the first layer left behind). */
-double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, int strong_only, lfx_u32 *out,
-                         lfx_rev_stats *st);
+ * another, where the weak spans are what the first layer left behind). budget: candidate bytes
+ * the beam may still try, shared by every call for one text (at 0, lost bytes are no longer
+ * guessed), which bounds the time per input byte whatever the input. */
+double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, int strong_only, long *budget,
+                         lfx_u32 *out, lfx_rev_stats *st);
 #endif

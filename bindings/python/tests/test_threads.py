@@ -67,9 +67,11 @@ def test_detect_in_threads(inputs):
 
 
 def _slow_input():
-    """Clean text that keeps the C library busy for at least 0.2 s (capped at 32 MB)."""
+    """Damaged text (UTF-8 read as Latin-1) that keeps the C library busy for at least 0.2 s
+    (capped at 32 MB); clean text goes by too fast to measure anything."""
     unit = "我们明天上午十点在会议室讨论新版本的发布计划。这个程序会读取配置文件并启动后台服务。\n"
-    text = unit * 256
+    unit = unit.encode("utf-8").decode("latin-1")
+    text = unit * 64
     while True:
         t0 = time.perf_counter()
         libfix.repair(text)
