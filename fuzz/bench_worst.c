@@ -7,6 +7,7 @@
  * -m caps the sizes (default 1048576); -g runs only the named generators; -c SECONDS skips
  * a size when one repair of it would take longer than that, judging by the size before it
  * (ten times smaller; default 120). */
+#define _POSIX_C_SOURCE 200809L /* strdup, clock_gettime, pthread barriers under -std=c11 */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

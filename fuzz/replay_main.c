@@ -8,6 +8,7 @@
  * with P are replayed (fuzz/regressions/ holds the inputs of every harness, named
  * <harness>-<what>). A directory with no matching file is not an error; a path that does not
  * exist is. Exit status 0 when every input ran; a failing property aborts. */
+#define _POSIX_C_SOURCE 200809L /* strdup, clock_gettime, pthread barriers under -std=c11 */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,6 +3,7 @@
  * exists). Every thread must get exactly the results a single thread gets. Built with
  * -fsanitize=thread when LIBFIX_SANITIZE=thread, as a plain threaded test otherwise
  * (ctest: libfix.threads). */
+#define _POSIX_C_SOURCE 200809L /* strdup, clock_gettime, pthread barriers under -std=c11 */
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
