@@ -612,7 +612,8 @@ static int direct_decode(lfx_orig orig, const slot *slots, size_t n, uint32_t pr
 static int is_han(uint32_t c) { return c >= 0x3400 && c <= 0x9FFF; }
 static int is_cjk_punct(uint32_t c) { return (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x2010 && c <= 0x2027); }
 
-/* Could a decoded span be what someone wrote? Han text (mojibake included) decodes to Chinese:
+/* Could a decoded span be what someone wrote? Big5 decodes to Traditional text. Han text
+ * (mojibake included) decodes to Chinese:
  * from GBK or Big5, Han and punctuation only; from UTF-8, anything GBK, Big5 or Latin-1 can
  * hold (the decoded span may itself be mojibake of another layer, which is full of GBK's kana,
  * Greek and box-drawing rows), but not Syriac, Coptic or the like. Elsewhere a few kana, Hangul
@@ -622,13 +623,15 @@ static int plausible_decode(lfx_orig o, const uint32_t *orig, size_t no, const u
     int orig_han = 1;
     for (size_t i = 0; i < no && orig_han; i++)
         if (orig[i] >= 0x80 && !is_han(orig[i]) && !is_cjk_punct(orig[i]) && orig[i] != 0xFFFD) orig_han = 0;
-    size_t han = 0, kana = 0, hangul = 0, box = 0, wide = 0;
+    size_t han = 0, kana = 0, hangul = 0, box = 0, wide = 0, beyond_gb2312 = 0;
     for (size_t i = 0; i < n; i++) {
         uint32_t c = cp[i];
         if (c < 0x80) continue;
         wide++;
         if (is_han(c)) {
+            uint8_t gb[4];
             han++;
+            if (!(lfx_encode_cp(LFX_GBK, c, gb) == 2 && gb[0] >= 0xB0 && gb[1] >= 0xA1)) beyond_gb2312++;
         } else if (c >= 0x3040 && c <= 0x30FF) {
             kana++;
         } else if ((c >= 0xAC00 && c <= 0xD7A3) || (c >= 0x1100 && c <= 0x11FF) || (c >= 0x3130 && c <= 0x318F)) {
@@ -642,6 +645,8 @@ static int plausible_decode(lfx_orig o, const uint32_t *orig, size_t no, const u
         }
     }
     if (orig_han && o != ORIG_UTF8 && (kana || hangul || box)) return 0;
+    /* a Big5 page is Traditional: what decodes into GB2312 characters only is not one */
+    if (o == ORIG_BIG5 && han && !beyond_gb2312) return 0;
     if (o == ORIG_UTF8) return 1;
     if (kana && kana * 3 < kana + han) return 0;
     if (hangul && hangul * 3 < hangul + han) return 0;
