@@ -144,6 +144,7 @@ size_t lfx_layer_percent(const uint8_t *in, size_t n, lfx_buf *out);  /* %XX (UT
 size_t lfx_layer_hz(const uint8_t *in, size_t n, lfx_buf *out);       /* ~{ ... ~} */
 size_t lfx_layer_mime(const uint8_t *in, size_t n, lfx_buf *out);     /* =?cs?B|Q?...?= */
 size_t lfx_layer_qp(const uint8_t *in, size_t n, lfx_buf *out);       /* quoted-printable */
+int lfx_b64_value(uint8_t c); /* the value of a base64 digit, or -1 */
 
 /* ---- engine and context (engine.c, detect.c, api.c) ------------------------------------- */
 

@@ -391,7 +391,7 @@ static int charset_char(uint8_t c) {
     return is_alnum(c) || c == '-' || c == '_' || c == '+' || c == '.' || c == ':';
 }
 
-static int b64val(uint8_t c) {
+int lfx_b64_value(uint8_t c) {
     if (c >= 'A' && c <= 'Z') return c - 'A';
     if (c >= 'a' && c <= 'z') return c - 'a' + 26;
     if (c >= '0' && c <= '9') return c - '0' + 52;
@@ -410,7 +410,7 @@ static int b64_decode(const uint8_t *s, size_t n, lfx_buf *o) {
             pad++;
             continue;
         }
-        int v = b64val(s[k]);
+        int v = lfx_b64_value(s[k]);
         if (v < 0 || pad) return -1;
         acc = ((acc << 6) | (uint32_t)v) & 0xFFFFFF;
         bits += 6;

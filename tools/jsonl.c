@@ -93,21 +93,13 @@ void lfx_json_put_string(FILE *f, const uint8_t *s, size_t n) {
     fputc('"', f);
 }
 
-static int b64val(int c) {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-}
 
 void lfx_b64decode(const lfx_buf *in, lfx_buf *out) {
     unsigned acc = 0;
     int bits = 0;
     out->len = 0;
     for (size_t i = 0; i < in->len; i++) {
-        int v = b64val(in->data[i]);
+        int v = lfx_b64_value(in->data[i]);
         if (v < 0) continue;
         acc = (acc << 6) | (unsigned)v;
         bits += 6;
