@@ -2,7 +2,7 @@
 # Throughput and memory of the zhfix command-line tool, each figure against `cat FILE > /dev/null`
 # measured in the same run (not a test: run it by hand, put the figures in the README).
 #
-#   bench/bench_cli.sh [ZHFIX]          ZHFIX defaults to /tmp/build-cli/cli/zhfix
+#   bench/bench_cli.sh [ZHFIX]          ZHFIX defaults to build/cli/zhfix
 #
 # Environment: BENCH_DIR (work files, default /tmp/zhfix-bench), CLEAN_MB (200), GARBLED_MB (100),
 # BIG_MB (1024, for peak RSS), LONG_MB (256, one line without a newline), RUNS (3: best of).
@@ -10,7 +10,7 @@
 # thread; -j 2 >= 1.8 x -j 1; peak RSS < 64 MB for a 1 GB input.
 set -eu
 
-ZHFIX=${1:-/tmp/build-cli/cli/zhfix}
+ZHFIX=${1:-build/cli/zhfix}
 HERE=$(cd "$(dirname "$0")" && pwd)
 SAMPLE="$HERE/../examples/news_sample.expected.txt"
 DIR=${BENCH_DIR:-/tmp/zhfix-bench}

@@ -37,7 +37,8 @@ import timeit
 import libfix
 from libfix import _libfix
 
-DEV_BENCH = os.environ.get("LIBFIX_DEV_BENCH", "/work/shared/bench/dev-bench.jsonl")
+# the development benchmark lives beside the repository, in ../shared/bench
+DEV_BENCH = os.environ.get("LIBFIX_DEV_BENCH", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "bench", "dev-bench.jsonl"))
 
 C_BASELINE = r"""
 /* Times libfix_repair in the extension module itself (dlopen), in one or several threads. */

@@ -10,7 +10,8 @@ import pytest
 HERE = Path(__file__).resolve().parent
 SOURCE_DIR = Path(os.environ.get("LIBFIX_SOURCE_DIR") or HERE.parents[2])
 GOLDEN = Path(os.environ.get("LIBFIX_GOLDEN") or SOURCE_DIR / "tests" / "vectors" / "golden.jsonl")
-DEV_BENCH = Path(os.environ.get("LIBFIX_DEV_BENCH") or "/work/shared/bench/dev-bench.jsonl")
+# the development benchmark lives beside the repository, in ../shared/bench
+DEV_BENCH = Path(os.environ.get("LIBFIX_DEV_BENCH") or SOURCE_DIR.parent / "shared" / "bench" / "dev-bench.jsonl")
 
 
 def pytest_configure(config):
