@@ -575,14 +575,10 @@ static size_t scan_span(lfx_orig orig, int insertions, slot *slots, size_t i, si
 }
 
 /* Evidence needed to replace a span, in bits: a + b * (cost of the span as it stands). */
-static float g_margin_a = 10.0f, g_margin_b = 0.10f;
-static float g_margin_weak_a = 3.0f, g_margin_weak_b = 0.04f;
-void lfx_reverse_set_margin(float a, float b, float wa, float wb) {
-    g_margin_a = a;
-    g_margin_b = b;
-    g_margin_weak_a = wa;
-    g_margin_weak_b = wb;
-}
+#define MARGIN_A 10.0f
+#define MARGIN_B 0.10f
+#define MARGIN_WEAK_A 3.0f
+#define MARGIN_WEAK_B 0.04f
 
 /* A span with no markers usually decodes as it is: do that without the beam. Returns 1 and
  * appends the code points when every byte decodes, else 0 (out may hold a partial result). */
@@ -712,15 +708,12 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, int s
                          lfx_u32 *out, lfx_rev_stats *st) {
     double gain = 0;
     slot *slots = malloc(sizeof(slot) * (n < MAX_SPAN ? n + 1 : MAX_SPAN + 1));
-    float *pc = malloc(sizeof(float) * (n < MAX_SPAN ? n + 1 : MAX_SPAN + 1));
     lfx_u32 pool;
     lfx_u32_init(&pool);
     cspan *spans = NULL;
     size_t nspans = 0, capspans = 0;
     int any_strong = 0;
-    if (!slots || !pc) {
-        free(slots);
-        free(pc);
+    if (!slots) {
         out->failed = 1;
         return 0;
     }
@@ -833,7 +826,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, int s
                 if (ok && pool.len > d0 && plausible_decode(L->orig, in + r0 + a, b - a, pool.data + d0, pool.len - d0)) {
                     c_new += lfx_model_cost(pool.data[pool.len - 1], after ? after : '\n');
                     float g = c_old - c_new;
-                    if (g > g_margin_weak_a + g_margin_weak_b * c_old) {
+                    if (g > MARGIN_WEAK_A + MARGIN_WEAK_B * c_old) {
                         if (nspans == capspans) {
                             size_t cap = capspans ? capspans * 2 : 16;
                             cspan *ns2 = realloc(spans, cap * sizeof *ns2);
@@ -851,7 +844,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, int s
                         cs->dlen = pool.len - d0;
                         cs->gain = g;
                         cs->guessed = guessed;
-                        cs->strong = g > g_margin_a + g_margin_b * c_old;
+                        cs->strong = g > MARGIN_A + MARGIN_B * c_old;
                         cs->above_latin1 = 0;
                         for (size_t k = a; k < b; k++)
                             if (in[r0 + k] > 0xFF) cs->above_latin1 = 1;
@@ -890,7 +883,6 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, int s
     for (; at < n; at++) lfx_u32_push(out, in[at]);
     if (pool.failed) out->failed = 1;
     free(slots);
-    free(pc);
     free(spans);
     lfx_u32_free(&pool);
     return gain;

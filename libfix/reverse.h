@@ -21,7 +21,7 @@ extern const size_t lfx_n_layers;
 typedef struct lfx_rev_stats {
     uint32_t guessed;     /* bytes filled in by the model */
     uint32_t spans;       /* spans replaced */
-    int c1, above_latin1; /* what the replaced spans held (names the step) */
+    int above_latin1;     /* the replaced spans held cp1252's specials (names the step) */
 } lfx_rev_stats;
 
 /* Undo layer L on in[0..n) into out; returns the gain in bits (0: out is a copy).

@@ -50,12 +50,6 @@ int main(int argc, char **argv) {
         perror(paths[1]);
         return 2;
     }
-    if (getenv("LFX_MARGIN")) {
-        float a = 10, b = 0.1f, wa = 3, wb = 0.04f;
-        sscanf(getenv("LFX_MARGIN"), "%f,%f,%f,%f", &a, &b, &wa, &wb);
-        void lfx_reverse_set_margin(float, float, float, float);
-        lfx_reverse_set_margin(a, b, wa, wb);
-    }
     int err = 0;
     libfix_ctx *ctx = libfix_new(&opt, &err);
     if (!ctx) {
