@@ -616,7 +616,8 @@ static int is_cjk_punct(uint32_t c) { return (c >= 0x3000 && c <= 0x303F) || (c 
  * or box-drawing characters among Han are what a wrong decoding makes (real Japanese or Korean
  * is mostly kana or Hangul, a drawn tree mostly box drawing). */
 static int plausible_decode(lfx_orig o, const uint32_t *orig, size_t no, const uint32_t *cp, size_t n) {
-    int orig_han = 1;
+    int orig_han = 1, lost = 0;
+    for (size_t i = 0; i < no; i++) lost |= orig[i] == 0xFFFD;
     for (size_t i = 0; i < no && orig_han; i++)
         if (orig[i] >= 0x80 && !is_han(orig[i]) && !is_cjk_punct(orig[i]) && orig[i] != 0xFFFD) orig_han = 0;
     size_t han = 0, kana = 0, hangul = 0, box = 0, wide = 0, beyond_gb2312 = 0;
@@ -641,8 +642,9 @@ static int plausible_decode(lfx_orig o, const uint32_t *orig, size_t no, const u
         }
     }
     if (orig_han && o != ORIG_UTF8 && (kana || hangul || box)) return 0;
-    /* a Big5 page is Traditional: what decodes into GB2312 characters only is not one */
-    if (o == ORIG_BIG5 && han && !beyond_gb2312) return 0;
+    /* a Big5 page is Traditional: what decodes into GB2312 characters only is not one, unless
+     * the span held a lost byte (a U+FFFD is no part of clean text) */
+    if (o == ORIG_BIG5 && han && !beyond_gb2312 && !lost) return 0;
     if (o == ORIG_UTF8) return 1;
     if (kana && kana * 3 < kana + han) return 0;
     if (hangul && hangul * 3 < hangul + han) return 0;
@@ -688,6 +690,8 @@ static int is_ascii_run_breaker(uint32_t cp) { return cp < 0x80 && cp != '?'; }
 
 #define MARKER_BITS 5.0f /* a marker in the damaged text: less than any character filled in for it,
                           * so evidence for a layer comes from the characters that survived */
+#define FFFD_BITS 11.0f /* U+FFFD: a byte known lost, which clean text does not hold; dearer than
+                         * '?', which it does */
 #define CHEAP_BITS_PER_CP 11.0f
 
 typedef struct cspan {
@@ -738,11 +742,12 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, int s
             continue;
         }
         /* a run: non-ASCII characters and the question marks inside or right after them; for
-         * a double-byte original also an ASCII trail byte that survived a rejected lead */
+         * a double-byte original also an ASCII byte right after a non-ASCII one: the trail byte
+         * of a pair that a rejected lead byte knocked out of step */
         size_t r0 = i, r1 = i;
         while (r1 < n && r1 - r0 < MAX_SPAN &&
                (!is_ascii_run_breaker(in[r1]) ||
-                (dbcs_orig && r1 > r0 && in[r1 - 1] == 0xFFFD && in[r1] >= 0x40 && in[r1] <= 0x7E)))
+                (dbcs_orig && r1 > r0 && in[r1 - 1] >= 0x80 && in[r1] >= 0x40 && in[r1] <= 0x7E)))
             r1++;
         size_t ns = 0;
         for (size_t k = r0; k < r1; k++) {
@@ -804,7 +809,8 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, int s
                 float c_old = 0;
                 uint32_t p = prev, pp = prev2;
                 for (size_t k = a; k < b; k++) {
-                    c_old += slots[k].kind == SLOT_FIXED ? lfx_model_cost3(pp, p, in[r0 + k]) : MARKER_BITS;
+                    c_old += slots[k].kind == SLOT_FIXED ? lfx_model_cost3(pp, p, in[r0 + k])
+                             : slots[k].kind == SLOT_FFFD ? FFFD_BITS : MARKER_BITS;
                     pp = p;
                     p = in[r0 + k];
                 }
