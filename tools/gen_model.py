@@ -4,17 +4,25 @@
 Sources (see tools/SOURCES): python3-jieba's dict.txt (word frequencies, MIT) for character
 unigrams and within-word character bigrams; OpenCC's TSCharacters (Apache-2.0) so Traditional
 characters cost a little more than their Simplified forms instead of being unknown; Unihan's
-kGB0/kGB1 (unicode-data) for the floor cost of characters jieba never saw.
+kGB0/kGB1 (unicode-data) for the floor cost of characters jieba never saw; manpages-zh (the
+Simplified manual pages, troff) for character bigrams of running text.
 
 The character model is the one a unigram word model implies: after character a, either a's
 word ends (probability lam(a), measured as how often a is word-final) and b starts a new word
 (p_start(b)), or the word goes on with b (c(ab) / c(a not final)). Costs are bits (-log2 p) in
 units of 1/8 bit, clamped to 0..255 (uint8).
+
+A dictionary knows words, not how they follow each other ("好的" and "以使用" are no words,
+"好笑" and "人使" nearly are): where running text has shown a pair, its probability is
+interpolated with the corpus's (Witten-Bell weight of the first character); pairs the corpus
+never showed keep the dictionary's probability, so no clean text costs more for the corpus.
 usage: gen_model.py [OUT.c]   (default: libfix/tables/model_tables.c)"""
 import bz2
 import collections
+import gzip
 import math
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -23,6 +31,7 @@ JIEBA = "/usr/lib/python3/dist-packages/jieba/dict.txt"
 OPENCC = "/usr/share/opencc/TSCharacters.ocd2"
 UNIHAN = "/usr/share/unicode/Unihan_IRGSources.txt.bz2"
 UNIHAN_OTHER = "/usr/share/unicode/Unihan_OtherMappings.txt.bz2"
+MANPAGES = "/usr/share/man/zh_CN"
 
 LO, HI = 0x3400, 0x9FFF        # the range with per-character costs
 LAM_MIN = 1.0 / 64             # no character is never word-final
@@ -31,6 +40,7 @@ FLOOR_GB = 19.0                # unseen by jieba but in GB2312
 FLOOR_URO = 23.0               # unseen, CJK Unified Ideographs
 FLOOR_EXTA = 26.0              # unseen, Extension A
 MIN_PAIR = 3                   # pairs seen less often are left to the unigram back-off
+MIN_CORPUS_PAIR = 2            # pairs of running text seen less often are left to the dictionary
 
 
 def q(bits):
@@ -61,6 +71,37 @@ def read_jieba():
             if len(w) >= 2:
                 end2[(w[-2], w[-1])] += n
     return uni, pair, start, final, tri, end2
+
+
+TROFF_ESCAPE = re.compile(r"\\(f(\[[^\]]*\]|\(..|.)|[,/&:|^ -]|\(..|\*.)")
+
+
+def read_manpages():
+    """Character pair counts of running text: every pair of adjacent Han characters in the
+    manual pages of manpages-zh (troff requests and comments skipped, font escapes removed)."""
+    pair = collections.Counter()
+    follow = collections.Counter()
+    for root, dirs, files in sorted(os.walk(MANPAGES)):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            if os.path.islink(path) or not name.endswith(".gz"):
+                continue
+            with gzip.open(path, "rb") as f:
+                text = f.read().decode("utf-8", "replace")
+            for line in text.split("\n"):
+                if line.startswith(('.\\"', "'\\\"")):
+                    continue
+                if line.startswith("."):
+                    parts = line.split(None, 1)
+                    line = parts[1] if len(parts) == 2 else ""
+                line = TROFF_ESCAPE.sub("", line)
+                for a, b in zip(line, line[1:]):
+                    if LO <= ord(a) <= HI:
+                        follow[a] += 1
+                        if LO <= ord(b) <= HI:
+                            pair[(a, b)] += 1
+    return pair, follow
 
 
 def read_ts():
@@ -140,7 +181,7 @@ def main():
 
     # Bigrams: p(b|a) = lam(a) * p_start(b) + (1 - lam(a)) * c(ab) / c(a not final); an absent
     # pair costs lam_bits(a) + start(b), computed at run time.
-    firsts = collections.defaultdict(list)
+    pj = {}
     for (a, b), n in pair.items():
         if n < MIN_PAIR or not (LO <= ord(a) <= HI and LO <= ord(b) <= HI):
             continue
@@ -148,8 +189,21 @@ def main():
         if nonfinal <= 0:
             continue
         la = lam[ord(a)]
-        p = la * 2.0 ** -start_cost[ord(b)] + (1 - la) * n / nonfinal
-        firsts[ord(a)].append((ord(b), q(-math.log2(p))))
+        pj[(ord(a), ord(b))] = la * 2.0 ** -start_cost[ord(b)] + (1 - la) * n / nonfinal
+    # Running text: p = (1 - w) p_dict + w p_corpus for the pairs the corpus has shown, with the
+    # Witten-Bell weight w = n(a) / (n(a) + kinds of followers of a).
+    cpair, cfollow = read_manpages()
+    kinds = collections.Counter(a for (a, b), n in cpair.items() if n >= MIN_CORPUS_PAIR)
+    for (a, b), n in cpair.items():
+        if n < MIN_CORPUS_PAIR:
+            continue
+        ka, kb = ord(a), ord(b)
+        w = cfollow[a] / (cfollow[a] + kinds[a])
+        base = pj.get((ka, kb), lam[ka] * 2.0 ** -start_cost[kb])
+        pj[(ka, kb)] = (1 - w) * base + w * n / cfollow[a]
+    firsts = collections.defaultdict(list)
+    for (a, b), p in pj.items():
+        firsts[a].append((b, q(-math.log2(p))))
     index = [0]
     second = []
     pcost = []
@@ -185,6 +239,13 @@ def main():
             a_ch, b_ch = chr(cp), chr(b)
             nab = pair[(a_ch, b_ch)]
             nonfinal = uni[a_ch] - final[a_ch]
+            if nab < MIN_PAIR or nonfinal <= 0:
+                # a pair of running text only: no word goes on past it
+                tri_index.append(len(tri_third))
+                mu_end.append(255)
+                mu_rest.append(0)
+                k += 1
+                continue
             within = (1 - lam[cp]) * nab / nonfinal
             mu = min(1.0, within / pprob[(cp, b)])
             e = end2[(a_ch, b_ch)] / nab
