@@ -3,6 +3,8 @@
  * unigram/bigram tables (tools/gen_model.py); other code points use costs by script class,
  * set by hand here, because their exact values matter far less than their order:
  * common text < rare text < what only damage produces (C1 controls, private use, U+FFFD). */
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -79,8 +81,44 @@ static int32_t find_u16(const uint16_t *keys, uint32_t lo, uint32_t hi, uint16_t
     return (lo < end && keys[lo] == key) ? (int32_t)lo : -1;
 }
 
+/* The pair table is sorted for a binary search, which walks long lists for common characters
+ * (的 is followed by thousands); a hash of all pairs, built once, finds most in one probe. */
+typedef struct pair_slot {
+    uint32_t key; /* (a + 1) << 16 | b, Han offsets; 0: empty */
+    int32_t k;
+} pair_slot;
+#define PAIR_HASH_BITS 19
+static pair_slot *g_pair_hash;
+static pthread_once_t g_pair_once = PTHREAD_ONCE_INIT;
+
+static uint32_t pair_hash(uint32_t key) { return (key * 0x9E3779B1u) >> (32 - PAIR_HASH_BITS); }
+
+static void build_pair_hash(void) {
+    size_t n = lfx_pair_index[LFX_HAN_HI - LFX_HAN_LO + 1];
+    if (n * 2 > ((size_t)1 << PAIR_HASH_BITS)) return; /* too full: keep the binary search */
+    pair_slot *h = calloc((size_t)1 << PAIR_HASH_BITS, sizeof *h);
+    if (!h) return;
+    for (uint32_t a = 0; a <= LFX_HAN_HI - LFX_HAN_LO; a++)
+        for (uint32_t k = lfx_pair_index[a]; k < lfx_pair_index[a + 1]; k++) {
+            uint32_t key = (a + 1) << 16 | lfx_pair_second[k];
+            uint32_t at = pair_hash(key);
+            while (h[at].key) at = (at + 1) & ((1u << PAIR_HASH_BITS) - 1);
+            h[at].key = key;
+            h[at].k = (int32_t)k;
+        }
+    g_pair_hash = h;
+}
+
 /* Index of the pair entry (a, b) (Simplified forms), or -1. */
 static int32_t pair_entry(uint32_t a, uint32_t b) {
+    pthread_once(&g_pair_once, build_pair_hash);
+    if (g_pair_hash) {
+        uint32_t key = (a - LFX_HAN_LO + 1) << 16 | (b - LFX_HAN_LO);
+        for (uint32_t at = pair_hash(key);; at = (at + 1) & ((1u << PAIR_HASH_BITS) - 1)) {
+            if (g_pair_hash[at].key == key) return g_pair_hash[at].k;
+            if (!g_pair_hash[at].key) return -1;
+        }
+    }
     return find_u16(lfx_pair_second, lfx_pair_index[a - LFX_HAN_LO], lfx_pair_index[a - LFX_HAN_LO + 1],
                     (uint16_t)(b - LFX_HAN_LO));
 }
