@@ -159,11 +159,21 @@ static unsigned classify_line(const uint8_t *s, size_t n) {
 }
 
 /* The same judgement on decoded text (a candidate of the chain search): which layers' traces
- * does it still hold? Text that one layer has just come off may well hold another, so a single
- * rare character is enough here. */
+ * does it still hold? Text that one layer has just come off may well hold another, so a short
+ * line needs only rare characters worth half a bit per character here (a word or two of
+ * mojibake are many bits each); a long line (a unit holds many) is judged as input lines are,
+ * or every page of real text would look damaged for its few rare words. */
+#define SHORT_LINE_CPS 16
 static unsigned classify_cps(const uint32_t *cp, size_t n) {
     unsigned need = 0, excess = 0;
-    for (size_t i = 0; i < n; i++) {
+    size_t line0 = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i == n || cp[i] == '\n') {
+            if (excess > (i - line0 <= SHORT_LINE_CPS ? i - line0 : EXCESS_LIMIT - 1)) need |= NEED_DAMAGE;
+            excess = 0;
+            line0 = i + 1;
+            continue;
+        }
         uint32_t c = cp[i];
         if (c < 0x80) {
             if (c == '?' && ((i > 0 && cp[i - 1] >= 0x80) || (i + 1 < n && cp[i + 1] >= 0x80))) need |= NEED_DAMAGE;
@@ -172,7 +182,6 @@ static unsigned classify_cps(const uint32_t *cp, size_t n) {
         need |= cp_class(c);
         excess += cp_excess(c);
     }
-    if (excess > 0) need |= NEED_DAMAGE;
     return need;
 }
 
@@ -237,9 +246,22 @@ typedef struct cand {
     lfx_steps steps;
     uint32_t guessed;
     unsigned need; /* the traces of damage it still holds */
+    float *per;    /* the model's cost of each code point (what the next depth starts from) */
 } cand;
 
-static void cand_free(cand *c) { lfx_u32_free(&c->text); }
+static void cand_free(cand *c) {
+    lfx_u32_free(&c->text);
+    free(c->per);
+    c->per = NULL;
+}
+
+/* Score c->text, keeping the cost of each code point. Returns 0, or -1 out of memory. */
+static int cand_score(cand *c) {
+    c->per = malloc((c->text.len ? c->text.len : 1) * sizeof *c->per);
+    if (!c->per) return -1;
+    c->cost = lfx_model_score(c->text.data, c->text.len, c->per);
+    return 0;
+}
 
 static int u32_copy(lfx_u32 *dst, const lfx_u32 *src) {
     lfx_u32_init(dst);
@@ -254,12 +276,14 @@ static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps 
     cand frontier[MAX_FRONTIER];
     memset(frontier, 0, sizeof frontier);
     int nf = 1;
-    if (u32_copy(&frontier[0].text, text) != 0) return -1;
+    if (u32_copy(&frontier[0].text, text) != 0 || cand_score(&frontier[0]) != 0) {
+        cand_free(&frontier[0]);
+        return -1;
+    }
     frontier[0].need = need;
-    double start_cost = lfx_model_score(text->data, text->len, NULL);
+    double start_cost = frontier[0].cost;
     /* guesses the beam may try for this text, all layers and depths together */
     long budget = BEAM_BUDGET_BASE + BEAM_BUDGET_PER_CP * (long)text->len;
-    frontier[0].cost = start_cost;
     cand best;
     memset(&best, 0, sizeof best);
     best.cost = start_cost;
@@ -269,21 +293,56 @@ static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps 
         int nn = 0;
         memset(next, 0, sizeof next);
         for (int f = 0; f < nf; f++) {
+            /* Two passes: every layer first decodes only what needs no guess, which is cheap;
+             * the layers that had to leave spans for the beam run again in full only if no
+             * lossless result settled the search. */
+            uint32_t deferred = 0;
+            /* a layer runs only where its decoder's traces are. The Latin-1 layers (UTF-8, GBK or
+             * Big5 read as Latin-1) take their turns in the order of how much of the bytes their
+             * original encoding fits, so that the first to settle is the right one (checking
+             * the fit is cheap for them: a Latin-1 character is its byte) */
+            size_t order[16], nord = 0, latin[16], nlatin = 0;
+            double fit[16];
             for (size_t L = 0; L < lfx_n_layers; L++) {
-                /* a layer runs only where its decoder's traces are */
-                if (!(frontier[f].need & (lfx_layers[L].seen == SEEN_1252 ? NEED_LATIN : NEED_DAMAGE))) continue;
+                if (lfx_layers[L].seen != SEEN_1252 || !(frontier[f].need & NEED_LATIN)) continue;
+                fit[L] = lfx_layer_fit(&lfx_layers[L], frontier[f].text.data, frontier[f].text.len);
+                size_t at = nlatin++;
+                while (at > 0 && fit[latin[at - 1]] < fit[L]) {
+                    latin[at] = latin[at - 1];
+                    at--;
+                }
+                latin[at] = L;
+            }
+            for (size_t L = 0, nl = 0; L < lfx_n_layers; L++) {
+                if (lfx_layers[L].seen == SEEN_1252) {
+                    if (nl < nlatin) order[nord++] = latin[nl++];
+                } else if (frontier[f].need & NEED_DAMAGE) {
+                    order[nord++] = L;
+                }
+            }
+            for (int pass = 0; pass < 2 && f < nf; pass++) {
+            for (size_t o = 0; o < nord; o++) {
+                size_t L = order[o];
+                if (pass == 1 && !(deferred & (1u << L))) continue;
                 cand c;
                 memset(&c, 0, sizeof c);
                 lfx_rev_stats st;
                 memset(&st, 0, sizeof st);
-                double g = lfx_reverse_layer(&lfx_layers[L], frontier[f].text.data, frontier[f].text.len, depth > 0,
-                                             &budget, &c.text, &st);
+                int flags = (depth > 0 ? LFX_REV_STRONG_ONLY : 0) | (pass == 0 ? LFX_REV_LOSSLESS : 0);
+                double g = lfx_reverse_layer(&lfx_layers[L], frontier[f].text.data, frontier[f].per,
+                                             frontier[f].text.len, flags, &budget, &c.text, &st);
                 if (c.text.failed) rc = -1;
-                if (g <= 0 || c.text.failed) {
+                if (st.deferred) deferred |= 1u << L;
+                if (g <= 0 || c.text.failed || st.deferred) {
+                    /* a lossless pass that deferred spans: the full pass makes this candidate */
                     cand_free(&c);
                     continue;
                 }
-                c.cost = lfx_model_score(c.text.data, c.text.len, NULL);
+                if (cand_score(&c) != 0) {
+                    rc = -1;
+                    cand_free(&c);
+                    continue;
+                }
                 c.need = classify_cps(c.text.data, c.text.len);
                 c.steps = frontier[f].steps;
                 c.guessed = frontier[f].guessed + st.guessed;
@@ -316,12 +375,14 @@ static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps 
                     break;
                 }
             }
+            }
         }
         int best_is_clean = 0;
         for (int k = 0; k < nn; k++) {
             if (next[k].cost < best.cost) {
                 cand_free(&best);
                 best = next[k];
+                best.per = NULL;
                 if (u32_copy(&best.text, &next[k].text) != 0) rc = -1;
                 have_best = 1;
                 best_is_clean = (next[k].need & NEED_ANY_DAMAGE) == 0;

@@ -125,6 +125,7 @@ typedef struct beam_ctx {
     int failed;
     bstate cur[BEAM], next[BEAM];
     int ncur, nnext;
+    float worst_rank; /* of next, once it holds BEAM states */
     long *budget; /* offers left for this text; at 0 unknown bytes are no longer guessed */
     int open_before; /* an unmatched '(' earlier on the line: a swallowed ')' is likely */
     int close_after; /* an unmatched ')' later on the line: a swallowed '(' is likely */
@@ -229,6 +230,8 @@ static void offer(beam_ctx *bc, const bstate *s, const uint8_t *b, int n, float 
     t.fffd_prev = (uint8_t)fffd;
     t.fffd_byte = fffd ? b[0] : 0;
     float rank = cost + t.h;
+    /* a full beam takes only what beats its worst state (the usual case is a quick no) */
+    if (bc->nnext == BEAM && rank >= bc->worst_rank) return;
     int at = -1;
     for (int i = 0; i < bc->nnext; i++) {
         bstate *o = &bc->next[i];
@@ -254,6 +257,12 @@ static void offer(beam_ctx *bc, const bstate *s, const uint8_t *b, int n, float 
     t.hist = s->hist;
     for (int j = 0; j < k; j++) t.hist = arena_push(bc, t.hist, cps[j]);
     bc->next[at] = t;
+    if (bc->nnext == BEAM) {
+        float w = bc->next[0].cost + bc->next[0].h;
+        for (int i = 1; i < BEAM; i++)
+            if (bc->next[i].cost + bc->next[i].h > w) w = bc->next[i].cost + bc->next[i].h;
+        bc->worst_rank = w;
+    }
 }
 
 #define GUESS_BITS 1.0f   /* a small price per guessed byte, so exact bytes win ties */
@@ -407,14 +416,54 @@ static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s)
                 thi = 0xF4;
             }
         }
+        /* An ASCII swallowed byte is a whole character after the one x completes: rank those
+         * by the model right here and offer the best few (the beam would drop the others). */
+        enum { KEEP_T = 6 };
+        struct { float rank; uint8_t t; } tk[KEEP_T];
+        int ntk = 0;
+        uint32_t xlast = 0;
+        int ascii_t = thi < 0x80;
+        if (ascii_t) {
+            uint8_t c2[8];
+            uint8_t n2 = s->ncarry;
+            memcpy(c2, s->carry, n2);
+            c2[n2++] = x;
+            uint32_t cps[8];
+            int k = orig_take(bc->orig, c2, &n2, cps);
+            if (k < 0 || n2 != 0) continue; /* x must end a character for ASCII to follow */
+            xlast = k > 0 ? cps[k - 1] : s->last;
+        }
         for (int t = tlo; t <= thi; t++) {
             if (!win_rejects_pair(bc->seen, x, (uint8_t)t)) continue;
             /* the swallowed byte is usually text; control characters other than CR, LF and
              * TAB are implausible */
             if (t < 0x20 && t != '\r' && t != '\n' && t != '\t') continue;
-            uint8_t pair[2] = {x, (uint8_t)t};
             float extra = 2 * GUESS_BITS;
             if ((t == '(' && bc->close_after) || (t == ')' && bc->open_before)) extra -= BRACKET_BITS;
+            if (!ascii_t) {
+                uint8_t pair[2] = {x, (uint8_t)t};
+                offer(bc, s, pair, 2, extra, 2, 0);
+                continue;
+            }
+            float r = extra + lfx_model_cost(xlast, (uint32_t)t);
+            int at = -1;
+            if (ntk < KEEP_T) {
+                at = ntk++;
+            } else {
+                int worst = 0;
+                for (int i2 = 1; i2 < KEEP_T; i2++)
+                    if (tk[i2].rank > tk[worst].rank) worst = i2;
+                if (tk[worst].rank > r) at = worst;
+            }
+            if (at >= 0) {
+                tk[at].rank = r;
+                tk[at].t = (uint8_t)t;
+            }
+        }
+        for (int j = 0; j < ntk; j++) {
+            uint8_t pair[2] = {x, tk[j].t};
+            float extra = 2 * GUESS_BITS;
+            if ((tk[j].t == '(' && bc->close_after) || (tk[j].t == ')' && bc->open_before)) extra -= BRACKET_BITS;
             offer(bc, s, pair, 2, extra, 2, 0);
         }
     }
@@ -574,6 +623,62 @@ static size_t scan_span(lfx_orig orig, int insertions, slot *slots, size_t i, si
     return best;
 }
 
+/* Does byte x continue (need > 0) or start a character of ORIG? Structure only (lead and
+ * trail ranges), which is all an ordering needs. Updates *need; 0: x does not fit. */
+static int fits_byte(lfx_orig o, uint8_t x, int *need) {
+    if (*need > 0) {
+        int ok = o == ORIG_UTF8 ? (x & 0xC0) == 0x80
+                 : o == ORIG_GBK ? (x >= 0x40 && x != 0x7F && x != 0xFF)
+                                 : ((x >= 0x40 && x <= 0x7E) || (x >= 0xA1 && x <= 0xFE));
+        if (ok) {
+            (*need)--;
+            return 1;
+        }
+        *need = 0;
+    }
+    if (x < 0x80) return 1;
+    if (o == ORIG_UTF8) {
+        *need = x >= 0xC2 && x <= 0xDF ? 1 : x >= 0xE0 && x <= 0xEF ? 2 : x >= 0xF0 && x <= 0xF4 ? 3 : -1;
+    } else {
+        *need = x >= 0x81 && x <= 0xFE ? 1 : -1;
+    }
+    if (*need < 0) {
+        *need = 0;
+        return 0;
+    }
+    return 1;
+}
+
+double lfx_layer_fit(const lfx_layer *L, const uint32_t *in, size_t n) {
+    size_t good = 0, all = 0;
+    int need = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t b[4];
+        int m;
+        if (in[i] < 0x80 && need == 0) continue;
+        if (in[i] == 0xFFFD) {
+            need = 0;
+            good++;
+            all++;
+            continue;
+        }
+        if (L->seen == SEEN_1252 && in[i] < 0x100) {
+            b[0] = (uint8_t)in[i];
+            m = 1;
+        } else {
+            m = in[i] < 0x80 ? (b[0] = (uint8_t)in[i], 1) : seen_encode(L->seen, in[i], b);
+        }
+        if (m == 0) {
+            need = 0;
+            all++;
+            continue;
+        }
+        all += (size_t)m;
+        for (int j = 0; j < m; j++) good += (size_t)fits_byte(L->orig, b[j], &need);
+    }
+    return all ? (double)good / (double)all : 0.0;
+}
+
 /* Evidence needed to replace a span, in bits: a + b * (cost of the span as it stands). */
 #define MARGIN_A 10.0f
 #define MARGIN_B 0.10f
@@ -628,7 +733,8 @@ static int plausible_decode(lfx_orig o, const uint32_t *orig, size_t no, const u
         if (is_han(c)) {
             uint8_t gb[4];
             han++;
-            if (!(lfx_encode_cp(LFX_GBK, c, gb) == 2 && gb[0] >= 0xB0 && gb[1] >= 0xA1)) beyond_gb2312++;
+            if (o == ORIG_BIG5 && !(lfx_encode_cp(LFX_GBK, c, gb) == 2 && gb[0] >= 0xB0 && gb[1] >= 0xA1))
+                beyond_gb2312++;
         } else if (c >= 0x3040 && c <= 0x30FF) {
             kana++;
         } else if ((c >= 0xAC00 && c <= 0xD7A3) || (c >= 0x1100 && c <= 0x11FF) || (c >= 0x3130 && c <= 0x318F)) {
@@ -708,9 +814,10 @@ typedef struct cspan {
  * is rarely confined to one span, so spans with weak evidence are replaced only when some span
  * of the same text has strong evidence. Returns the total gain in bits (0: nothing replaced;
  * out is then a copy of in). */
-double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, int strong_only, long *budget,
-                         lfx_u32 *out, lfx_rev_stats *st) {
+double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *cost_in, size_t n, int flags,
+                         long *budget, lfx_u32 *out, lfx_rev_stats *st) {
     double gain = 0;
+    int strong_only = (flags & LFX_REV_STRONG_ONLY) != 0;
     slot *slots = malloc(sizeof(slot) * (n < MAX_SPAN ? n + 1 : MAX_SPAN + 1));
     lfx_u32 pool;
     lfx_u32_init(&pool);
@@ -788,33 +895,26 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, int s
                 uint32_t prev2 = (r0 + a) > 1 ? in[r0 + a - 2] : 0;
                 uint32_t after = r0 + b < n ? in[r0 + b] : 0;
                 /* Han-looking text this cheap is sound Chinese already: mojibake of a double-byte
-                 * decoder is made of rare characters (and the beam is the expensive part). A
-                 * quick pair-model look first; the full cost only for spans that pass. */
-                float c_fixed = 0;
-                int nfixed_wide = 0;
+                 * decoder is made of rare characters (and the beam is the expensive part). */
                 if (L->seen != SEEN_1252) {
-                    uint32_t p = prev;
-                    for (size_t k = a; k < b; k++) {
+                    float c_fixed = 0;
+                    int nfixed_wide = 0;
+                    for (size_t k = a; k < b; k++)
                         if (slots[k].kind == SLOT_FIXED && in[r0 + k] >= 0x80) {
-                            c_fixed += lfx_model_cost(p, in[r0 + k]);
+                            c_fixed += cost_in[r0 + k];
                             nfixed_wide++;
                         }
-                        p = in[r0 + k];
-                    }
                     if (c_fixed < CHEAP_BITS_PER_CP * (float)nfixed_wide) {
                         a += (b > a + 3) ? (b - a) / 2 : 1;
                         continue;
                     }
                 }
+                /* the span as it stands, in the context of the text (cost_in is that) */
                 float c_old = 0;
-                uint32_t p = prev, pp = prev2;
-                for (size_t k = a; k < b; k++) {
-                    c_old += slots[k].kind == SLOT_FIXED ? lfx_model_cost3(pp, p, in[r0 + k])
+                for (size_t k = a; k < b; k++)
+                    c_old += slots[k].kind == SLOT_FIXED ? cost_in[r0 + k]
                              : slots[k].kind == SLOT_FFFD ? FFFD_BITS : MARKER_BITS;
-                    pp = p;
-                    p = in[r0 + k];
-                }
-                c_old += lfx_model_cost(p, after ? after : '\n');
+                c_old += lfx_model_cost(r0 + b > 0 ? in[r0 + b - 1] : 0, after ? after : '\n');
                 size_t d0 = pool.len;
                 float c_new;
                 uint32_t guessed = 0;
@@ -825,7 +925,9 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, int s
                  * byte the scan had to assume dropped */
                 int unknown = (size_t)fixed != b - a;
                 for (size_t k = a; k < b && !unknown; k++) unknown = slots[k].may_drop;
-                if (!ok && unknown) {
+                if (!ok && unknown && (flags & LFX_REV_LOSSLESS)) {
+                    if (st) st->deferred++;
+                } else if (!ok && unknown) {
                     pool.len = d0;
                     ok = beam_decode(L->orig, L->seen, slots + a, b - a, prev2, prev, after, brackets, budget, &pool, &c_new, &guessed);
                 }

@@ -20,15 +20,28 @@ extern const size_t lfx_n_layers;
 
 typedef struct lfx_rev_stats {
     uint32_t guessed;     /* bytes filled in by the model */
+    uint32_t deferred;    /* spans left alone in a lossless pass because bytes had to be guessed */
     uint32_t spans;       /* spans replaced */
     int above_latin1;     /* the replaced spans held cp1252's specials (names the step) */
 } lfx_rev_stats;
 
+enum {
+    LFX_REV_STRONG_ONLY = 1, /* replace only spans with strong evidence of their own (for a layer
+                              * on top of another, where weak spans are what the first left) */
+    LFX_REV_LOSSLESS = 2     /* decode only spans whose bytes are all known; count the others in
+                              * st->deferred (0 deferred: the full pass would give the same) */
+};
+
 /* Undo layer L on in[0..n) into out; returns the gain in bits (0: out is a copy).
- * strong_only: replace only spans with strong evidence of their own (for a layer on top of
- * another, where the weak spans are what the first layer left behind). budget: candidate bytes
+ * cost_in: the model's cost of each code point of in, in context (lfx_model_score's per_cp).
+ * flags: LFX_REV_*. budget: candidate bytes
  * the beam may still try, shared by every call for one text (at 0, lost bytes are no longer
  * guessed), which bounds the time per input byte whatever the input. */
-double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, size_t n, int strong_only, long *budget,
-                         lfx_u32 *out, lfx_rev_stats *st);
+double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *cost_in, size_t n, int flags,
+                         long *budget, lfx_u32 *out, lfx_rev_stats *st);
+
+/* How well layer L fits in[0..n): the share of the bytes of its non-ASCII characters (encoded
+ * with SEEN) that fit the byte structure of ORIG (lead and trail ranges), in [0, 1]; U+FFFD
+ * counts as fitting. A cheap pass with no model, to try the likeliest layers first. */
+double lfx_layer_fit(const lfx_layer *L, const uint32_t *in, size_t n);
 #endif
