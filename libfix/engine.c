@@ -21,6 +21,7 @@
 #define MAX_FRONTIER 2            /* chains kept per depth of the search */
 #define BEAM_BUDGET_BASE 60000L   /* enough for a damaged sentence or two in full */
 #define BEAM_BUDGET_PER_CP 12L    /* and linear beyond: about a microsecond per input byte */
+#define LATIN_FIT_GAP 0.25        /* see search_chains */
 #define SETTLED_BITS 13.0         /* average cost per code point of text that reads well */
 
 /* ---- which lines need a look ------------------------------------------------------------ */
@@ -55,7 +56,9 @@ static void build_classes(void) {
     for (uint32_t c = 0x80; c < 0x10000; c++) {
         unsigned bits = 0;
         if (c < 0x100)
-            bits = NEED_LATIN; /* C1 controls and Latin-1: UTF-8 or GBK read as Latin-1 */
+            /* C1 controls and Latin-1: UTF-8 or GBK read as Latin-1; but not the signs Chinese
+             * text itself writes (卡尔·马克思, 30°, 3×4, ±): alone they are no trace */
+            bits = (c == 0xB7 || c == 0xB0 || c == 0xD7 || c == 0xB1) ? 0 : NEED_LATIN;
         else if (c >= 0xE000 && c <= 0xF8FF)
             bits = NEED_DAMAGE; /* private use: cp936's user-defined pairs */
         else if (c == 0xFFFD)
@@ -302,12 +305,12 @@ static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps 
              * original encoding fits, so that the first to settle is the right one (checking
              * the fit is cheap for them: a Latin-1 character is its byte) */
             size_t order[16], nord = 0, latin[16], nlatin = 0;
-            double fit[16];
+            double fit[3];
+            if (frontier[f].need & NEED_LATIN) lfx_latin_fit(frontier[f].text.data, frontier[f].text.len, fit);
             for (size_t L = 0; L < lfx_n_layers; L++) {
                 if (lfx_layers[L].seen != SEEN_1252 || !(frontier[f].need & NEED_LATIN)) continue;
-                fit[L] = lfx_layer_fit(&lfx_layers[L], frontier[f].text.data, frontier[f].text.len);
                 size_t at = nlatin++;
-                while (at > 0 && fit[latin[at - 1]] < fit[L]) {
+                while (at > 0 && fit[lfx_layers[latin[at - 1]].orig] < fit[lfx_layers[L].orig]) {
                     latin[at] = latin[at - 1];
                     at--;
                 }
@@ -324,6 +327,11 @@ static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps 
             for (size_t o = 0; o < nord; o++) {
                 size_t L = order[o];
                 if (pass == 1 && !(deferred & (1u << L))) continue;
+                /* guessing lost bytes for a Latin-1 layer whose encoding fits the bytes much
+                 * worse than another's is wasted work */
+                if (pass == 1 && lfx_layers[L].seen == SEEN_1252 && nlatin &&
+                    fit[lfx_layers[L].orig] + LATIN_FIT_GAP < fit[lfx_layers[latin[0]].orig])
+                    continue;
                 cand c;
                 memset(&c, 0, sizeof c);
                 lfx_rev_stats st;
