@@ -59,7 +59,7 @@ void lfx_u32_free(lfx_u32 *v) {
     memset(v, 0, sizeof *v);
 }
 
-void lfx_u32_push(lfx_u32 *v, uint32_t cp) {
+void lfx_u32_grow_push(lfx_u32 *v, uint32_t cp) {
     if (v->failed) return;
     if (v->len == v->cap) {
         size_t cap = v->cap ? v->cap * 2 : 64;

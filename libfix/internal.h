@@ -35,7 +35,13 @@ typedef struct lfx_u32 {
 
 void lfx_u32_init(lfx_u32 *v);
 void lfx_u32_free(lfx_u32 *v);
-void lfx_u32_push(lfx_u32 *v, uint32_t cp);
+void lfx_u32_grow_push(lfx_u32 *v, uint32_t cp); /* the slow path of lfx_u32_push */
+static inline void lfx_u32_push(lfx_u32 *v, uint32_t cp) {
+    if (v->len < v->cap && !v->failed)
+        v->data[v->len++] = cp;
+    else
+        lfx_u32_grow_push(v, cp);
+}
 
 /* ---- UTF-8 (utf8.c) --------------------------------------------------------------------- */
 

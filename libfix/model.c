@@ -4,7 +4,6 @@
  * set by hand here, because their exact values matter far less than their order:
  * common text < rare text < what only damage produces (C1 controls, private use, U+FFFD). */
 #include <pthread.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -47,6 +46,11 @@ static enum cls classify(uint32_t c) {
     return C_OTHER;
 }
 
+/* classify() of every BMP code point, one load each (model_init) */
+static uint8_t g_cls[0x10000];
+
+static enum cls classify_fast(uint32_t c) { return c < 0x10000 ? (enum cls)g_cls[c] : classify(c); }
+
 /* Punctuation that Chinese text uses all the time costs less than the rest of its block;
  * the order follows how often each mark appears in running text. 0: not a common mark. */
 static float punct_cost(uint32_t c) {
@@ -82,45 +86,47 @@ static int32_t find_u16(const uint16_t *keys, uint32_t lo, uint32_t hi, uint16_t
 }
 
 /* The pair table is sorted for a binary search, which walks long lists for common characters
- * (的 is followed by thousands); a hash of all pairs, built once, finds most in one probe. */
-typedef struct pair_slot {
-    uint32_t key; /* (a + 1) << 16 | b, Han offsets; 0: empty */
-    int32_t k;
-} pair_slot;
-#define PAIR_HASH_BITS 19
-static pair_slot *g_pair_hash;
-static pthread_once_t g_pair_once = PTHREAD_ONCE_INIT;
+ * (的 is followed by thousands); a hash of all pairs, built once, finds most in one probe.
+ * A slot holds entry + 1 (0: empty); the entry itself says which pair it is. */
+#define PAIR_HASH_BITS 20
+#define PAIR_HASH_MASK ((1u << PAIR_HASH_BITS) - 1)
+static uint32_t g_pair_slots[PAIR_HASH_MASK + 1]; /* static: nothing to free when unloaded */
+static const uint32_t *g_pair_hash;
+static pthread_once_t g_model_once = PTHREAD_ONCE_INIT;
 
-static uint32_t pair_hash(uint32_t key) { return (key * 0x9E3779B1u) >> (32 - PAIR_HASH_BITS); }
+static uint32_t pair_hash(uint32_t a, uint32_t b) { return ((a << 16 | b) * 0x9E3779B1u) >> (32 - PAIR_HASH_BITS); }
 
 static void build_pair_hash(void) {
     size_t n = lfx_pair_index[LFX_HAN_HI - LFX_HAN_LO + 1];
-    if (n * 2 > ((size_t)1 << PAIR_HASH_BITS)) return; /* too full: keep the binary search */
-    pair_slot *h = calloc((size_t)1 << PAIR_HASH_BITS, sizeof *h);
-    if (!h) return;
+    if (n * 2 > PAIR_HASH_MASK) return; /* too full: keep the binary search */
+    uint32_t *h = g_pair_slots;
     for (uint32_t a = 0; a <= LFX_HAN_HI - LFX_HAN_LO; a++)
         for (uint32_t k = lfx_pair_index[a]; k < lfx_pair_index[a + 1]; k++) {
-            uint32_t key = (a + 1) << 16 | lfx_pair_second[k];
-            uint32_t at = pair_hash(key);
-            while (h[at].key) at = (at + 1) & ((1u << PAIR_HASH_BITS) - 1);
-            h[at].key = key;
-            h[at].k = (int32_t)k;
+            uint32_t at = pair_hash(a, lfx_pair_second[k]);
+            while (h[at]) at = (at + 1) & PAIR_HASH_MASK;
+            h[at] = k + 1;
         }
     g_pair_hash = h;
 }
 
+static void model_init(void) {
+    for (uint32_t c = 0; c < 0x10000; c++) g_cls[c] = (uint8_t)classify(c);
+    build_pair_hash();
+}
+
 /* Index of the pair entry (a, b) (Simplified forms), or -1. */
 static int32_t pair_entry(uint32_t a, uint32_t b) {
-    pthread_once(&g_pair_once, build_pair_hash);
+    uint32_t ai = a - LFX_HAN_LO, bi = b - LFX_HAN_LO;
     if (g_pair_hash) {
-        uint32_t key = (a - LFX_HAN_LO + 1) << 16 | (b - LFX_HAN_LO);
-        for (uint32_t at = pair_hash(key);; at = (at + 1) & ((1u << PAIR_HASH_BITS) - 1)) {
-            if (g_pair_hash[at].key == key) return g_pair_hash[at].k;
-            if (!g_pair_hash[at].key) return -1;
+        uint32_t lo = lfx_pair_index[ai], hi = lfx_pair_index[ai + 1];
+        for (uint32_t at = pair_hash(ai, bi);; at = (at + 1) & PAIR_HASH_MASK) {
+            uint32_t k = g_pair_hash[at];
+            if (!k) return -1;
+            k--;
+            if (k >= lo && k < hi && lfx_pair_second[k] == bi) return (int32_t)k;
         }
     }
-    return find_u16(lfx_pair_second, lfx_pair_index[a - LFX_HAN_LO], lfx_pair_index[a - LFX_HAN_LO + 1],
-                    (uint16_t)(b - LFX_HAN_LO));
+    return find_u16(lfx_pair_second, lfx_pair_index[ai], lfx_pair_index[ai + 1], (uint16_t)bi);
 }
 
 /* Cost of b after a, both Simplified forms, without the Traditional extra. */
@@ -155,9 +161,9 @@ static int is_cjkish(enum cls k) {
     return k == C_HAN || k == C_HANX || k == C_CJK_PUNCT || k == C_FW_PUNCT;
 }
 
-float lfx_model_cost(uint32_t prev, uint32_t c) {
-    enum cls k = classify(c);
-    enum cls pk = prev ? classify(prev) : C_ASCII_EOL;
+static float model_cost(uint32_t prev, uint32_t c) {
+    enum cls k = classify_fast(c);
+    enum cls pk = prev ? classify_fast(prev) : C_ASCII_EOL;
     float cost;
     switch (k) {
     case C_HAN:
@@ -230,23 +236,34 @@ float lfx_model_cost(uint32_t prev, uint32_t c) {
     return cost;
 }
 
+static float model_cost3(uint32_t prev2, uint32_t prev, uint32_t c) {
+    if (prev2 >= LFX_HAN_LO && prev2 <= LFX_HAN_HI && prev >= LFX_HAN_LO && prev <= LFX_HAN_HI &&
+        c >= LFX_HAN_LO && c <= LFX_HAN_HI)
+        return han_triple(prev2, prev, c);
+    return model_cost(prev, c);
+}
+
+float lfx_model_cost(uint32_t prev, uint32_t c) {
+    pthread_once(&g_model_once, model_init);
+    return model_cost(prev, c);
+}
+
+float lfx_model_cost3(uint32_t prev2, uint32_t prev, uint32_t c) {
+    pthread_once(&g_model_once, model_init);
+    return model_cost3(prev2, prev, c);
+}
+
 float lfx_model_unigram(uint32_t c) {
     if (c >= LFX_HAN_LO && c <= LFX_HAN_HI) return lfx_han_cost[c - LFX_HAN_LO] * 0.125f;
     return lfx_model_cost(0, c);
 }
 
-float lfx_model_cost3(uint32_t prev2, uint32_t prev, uint32_t c) {
-    if (prev2 >= LFX_HAN_LO && prev2 <= LFX_HAN_HI && prev >= LFX_HAN_LO && prev <= LFX_HAN_HI &&
-        c >= LFX_HAN_LO && c <= LFX_HAN_HI)
-        return han_triple(prev2, prev, c);
-    return lfx_model_cost(prev, c);
-}
-
 double lfx_model_score(const uint32_t *cp, size_t n, float *per_cp) {
+    pthread_once(&g_model_once, model_init);
     double sum = 0;
     uint32_t prev = 0, prev2 = 0;
     for (size_t i = 0; i < n; i++) {
-        float c = lfx_model_cost3(prev2, prev, cp[i]);
+        float c = model_cost3(prev2, prev, cp[i]);
         if (per_cp) per_cp[i] = c;
         sum += c;
         prev2 = prev;

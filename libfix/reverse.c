@@ -138,7 +138,11 @@ static float g_h_utf8_2[16][64];  /* a three-byte lead E0-EF and one continuatio
 static float g_h_gbk[256], g_h_big5[256];
 static pthread_once_t g_h_once = PTHREAD_ONCE_INIT;
 
+static uint8_t g_fb_class[256];
+static uint8_t fb_class(uint8_t x);
+
 static void build_h(void) {
+    for (int x = 0; x < 256; x++) g_fb_class[x] = fb_class((uint8_t)x);
     for (int i = 0; i < 256; i++) g_h_utf8_1[i] = g_h_gbk[i] = g_h_big5[i] = 1e9f;
     for (int a = 0; a < 16; a++)
         for (int b = 0; b < 64; b++) g_h_utf8_2[a][b] = 1e9f;
@@ -558,10 +562,15 @@ static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n
  * wherever they stand. Returns the end slot (exclusive) of the longest prefix that ends with
  * the decoder between characters, or i when none. */
 /* insertions: 0, or N for at most one assumed dropped byte per N slots. */
-static size_t scan_span(lfx_orig orig, int insertions, slot *slots, size_t i, size_t n) {
+/* The code points decoded on the way go to dec; *ndec_best is how many the returned prefix
+ * holds when it decoded as it stands (no marker, no byte assumed dropped), else 0. */
+static size_t scan_span(lfx_orig orig, int insertions, slot *slots, size_t i, size_t n, lfx_u32 *dec,
+                        size_t *ndec_best) {
     uint8_t carry[8];
     uint8_t nc = 0;
     size_t best = i;
+    dec->len = 0;
+    *ndec_best = 0;
     int resync = 0; /* bytes after a marker may finish the character the marker began */
     size_t inserted = 0;
     for (size_t j = i; j < n; j++) {
@@ -569,6 +578,7 @@ static size_t scan_span(lfx_orig orig, int insertions, slot *slots, size_t i, si
             nc = 0;
             resync = 1;
             best = j + 1;
+            *ndec_best = 0;
             continue;
         }
         const uint8_t *b = slots[j].b;
@@ -582,6 +592,7 @@ static size_t scan_span(lfx_orig orig, int insertions, slot *slots, size_t i, si
             }
             if (m == 0 && resync <= 3) {
                 best = j + 1;
+                *ndec_best = 0;
                 continue;
             }
             resync = 0;
@@ -613,70 +624,77 @@ static size_t scan_span(lfx_orig orig, int insertions, slot *slots, size_t i, si
             }
             return best;
         }
+        for (int q = 0; q < k; q++) lfx_u32_push(dec, cps[q]);
         if (nc == 0) {
             best = j + 1;
+            /* the decoded prefix stands for the span only if no byte was assumed in it */
+            *ndec_best = inserted ? 0 : dec->len;
         } else if (insertions && orig == ORIG_UTF8) {
             best = j + 1;
+            *ndec_best = 0;
             slots[j].may_drop = 1; /* if the span ends here, its last character lost a byte */
         }
     }
     return best;
 }
 
-/* Does byte x continue (need > 0) or start a character of ORIG? Structure only (lead and
- * trail ranges), which is all an ordering needs. Updates *need; 0: x does not fit. */
-static int fits_byte(lfx_orig o, uint8_t x, int *need) {
-    if (*need > 0) {
-        int ok = o == ORIG_UTF8 ? (x & 0xC0) == 0x80
-                 : o == ORIG_GBK ? (x >= 0x40 && x != 0x7F && x != 0xFF)
-                                 : ((x >= 0x40 && x <= 0x7E) || (x >= 0xA1 && x <= 0xFE));
-        if (ok) {
-            (*need)--;
-            return 1;
-        }
-        *need = 0;
-    }
-    if (x < 0x80) return 1;
-    if (o == ORIG_UTF8) {
-        *need = x >= 0xC2 && x <= 0xDF ? 1 : x >= 0xE0 && x <= 0xEF ? 2 : x >= 0xF0 && x <= 0xF4 ? 3 : -1;
-    } else {
-        *need = x >= 0x81 && x <= 0xFE ? 1 : -1;
-    }
-    if (*need < 0) {
-        *need = 0;
-        return 0;
-    }
-    return 1;
+/* Byte classes for lfx_latin_fit: UTF-8 continuation, UTF-8 lead (length - 1 in bits 1-2),
+ * double-byte lead, GBK trail, Big5 trail. */
+enum { FB_CONT = 1, FB_LEADLEN = 6, FB_DLEAD = 8, FB_GTRAIL = 16, FB_BTRAIL = 32 };
+static uint8_t fb_class(uint8_t x) {
+    uint8_t k = 0;
+    if ((x & 0xC0) == 0x80) k |= FB_CONT;
+    if (x >= 0xC2 && x <= 0xF4) k |= (uint8_t)((x < 0xE0 ? 1 : x < 0xF0 ? 2 : 3) << 1);
+    if (x >= 0x81 && x <= 0xFE) k |= FB_DLEAD;
+    if (x >= 0x40 && x != 0x7F && x != 0xFF) k |= FB_GTRAIL;
+    if ((x >= 0x40 && x <= 0x7E) || (x >= 0xA1 && x <= 0xFE)) k |= FB_BTRAIL;
+    return k;
 }
 
-double lfx_layer_fit(const lfx_layer *L, const uint32_t *in, size_t n) {
-    size_t good = 0, all = 0;
-    int need = 0;
+void lfx_latin_fit(const uint32_t *in, size_t n, double fit[3]) {
+    pthread_once(&g_h_once, build_h);
+    const uint8_t *cls = g_fb_class;
+    size_t gu = 0, gg = 0, gb = 0, all = 0;
+    int nu = 0, ng = 0, nb = 0; /* bytes still owed to the character begun */
     for (size_t i = 0; i < n; i++) {
+        uint32_t c = in[i];
+        if (c < 0x80 && (nu | ng | nb) == 0) continue;
         uint8_t b[4];
-        int m;
-        if (in[i] < 0x80 && need == 0) continue;
-        if (in[i] == 0xFFFD) {
-            need = 0;
-            good++;
-            all++;
-            continue;
-        }
-        if (L->seen == SEEN_1252 && in[i] < 0x100) {
-            b[0] = (uint8_t)in[i];
-            m = 1;
-        } else {
-            m = in[i] < 0x80 ? (b[0] = (uint8_t)in[i], 1) : seen_encode(L->seen, in[i], b);
-        }
+        int m = c < 0x100 ? (b[0] = (uint8_t)c, 1) : seen_encode(SEEN_1252, c, b);
         if (m == 0) {
-            need = 0;
             all++;
+            nu = ng = nb = 0;
             continue;
         }
         all += (size_t)m;
-        for (int j = 0; j < m; j++) good += (size_t)fits_byte(L->orig, b[j], &need);
+        for (int j = 0; j < m; j++) {
+            uint8_t x = b[j], k = cls[x];
+            if (nu && (k & FB_CONT)) {
+                nu--, gu++;
+            } else {
+                nu = 0;
+                if (x < 0x80) gu++;
+                else if (k & FB_LEADLEN) nu = (k & FB_LEADLEN) >> 1, gu++;
+            }
+            if (ng && (k & FB_GTRAIL)) {
+                ng = 0, gg++;
+            } else {
+                ng = 0;
+                if (x < 0x80) gg++;
+                else if (k & FB_DLEAD) ng = 1, gg++;
+            }
+            if (nb && (k & FB_BTRAIL)) {
+                nb = 0, gb++;
+            } else {
+                nb = 0;
+                if (x < 0x80) gb++;
+                else if (k & FB_DLEAD) nb = 1, gb++;
+            }
+        }
     }
-    return all ? (double)good / (double)all : 0.0;
+    fit[ORIG_UTF8] = all ? (double)gu / (double)all : 0.0;
+    fit[ORIG_GBK] = all ? (double)gg / (double)all : 0.0;
+    fit[ORIG_BIG5] = all ? (double)gb / (double)all : 0.0;
 }
 
 /* Evidence needed to replace a span, in bits: a + b * (cost of the span as it stands). */
@@ -685,29 +703,16 @@ double lfx_layer_fit(const lfx_layer *L, const uint32_t *in, size_t n) {
 #define MARGIN_WEAK_A 3.0f
 #define MARGIN_WEAK_B 0.04f
 
-/* A span with no markers usually decodes as it is: do that without the beam. Returns 1 and
- * appends the code points when every byte decodes, else 0 (out may hold a partial result). */
-static int direct_decode(lfx_orig orig, const slot *slots, size_t n, uint32_t prev2, uint32_t prev, lfx_u32 *out,
-                         float *cost) {
-    uint8_t carry[8];
-    uint8_t nc = 0;
+/* A span with no markers usually decodes as it is (the scan did it): its model cost in the
+ * context of the text before it. */
+static float decoded_cost(const uint32_t *cps, size_t n, uint32_t prev2, uint32_t prev) {
     float c = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (nc + slots[i].n > 6) return 0;
-        memcpy(carry + nc, slots[i].b, slots[i].n);
-        nc = (uint8_t)(nc + slots[i].n);
-        uint32_t cps[8];
-        int k = orig_take(orig, carry, &nc, cps);
-        if (k < 0) return 0;
-        for (int j = 0; j < k; j++) {
-            c += lfx_model_cost3(prev2, prev, cps[j]);
-            prev2 = prev;
-            prev = cps[j];
-            lfx_u32_push(out, cps[j]);
-        }
+    for (size_t j = 0; j < n; j++) {
+        c += lfx_model_cost3(prev2, prev, cps[j]);
+        prev2 = prev;
+        prev = cps[j];
     }
-    *cost = c;
-    return nc == 0;
+    return c;
 }
 
 static int is_han(uint32_t c) { return c >= 0x3400 && c <= 0x9FFF; }
@@ -819,8 +824,9 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
     double gain = 0;
     int strong_only = (flags & LFX_REV_STRONG_ONLY) != 0;
     slot *slots = malloc(sizeof(slot) * (n < MAX_SPAN ? n + 1 : MAX_SPAN + 1));
-    lfx_u32 pool;
+    lfx_u32 pool, dec;
     lfx_u32_init(&pool);
+    lfx_u32_init(&dec);
     cspan *spans = NULL;
     size_t nspans = 0, capspans = 0;
     int any_strong = 0;
@@ -886,7 +892,8 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
             /* at most one assumed dropped byte per 12 slots: text that needs more is not this
              * damage, and a looser scan turns clean text into spans for the beam */
             int ins = dropped_bytes(L->seen, &ins_set) == 0 ? 0 : 12;
-            size_t b = scan_span(L->orig, ins, slots, a, wall);
+            size_t ndec = 0;
+            size_t b = scan_span(L->orig, ins, slots, a, wall, &dec, &ndec);
             int taken = 0;
             int fixed = 0;
             for (size_t k = a; k < b; k++) fixed += slots[k].kind == SLOT_FIXED;
@@ -920,11 +927,15 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                 uint32_t guessed = 0;
                 int brackets[2] = {0, 0};
                 if ((size_t)fixed != b - a) bracket_context(in, n, r0 + a, r0 + b, brackets);
-                int ok = (size_t)fixed == b - a && direct_decode(L->orig, slots + a, b - a, prev2, prev, &pool, &c_new);
                 /* the beam has something to decide only where bytes are unknown: markers, or a
                  * byte the scan had to assume dropped */
                 int unknown = (size_t)fixed != b - a;
                 for (size_t k = a; k < b && !unknown; k++) unknown = slots[k].may_drop;
+                int ok = (size_t)fixed == b - a && ndec > 0;
+                if (ok) {
+                    for (size_t k = 0; k < ndec; k++) lfx_u32_push(&pool, dec.data[k]);
+                    c_new = decoded_cost(dec.data, ndec, prev2, prev);
+                }
                 if (!ok && unknown && (flags & LFX_REV_LOSSLESS)) {
                     if (st) st->deferred++;
                 } else if (!ok && unknown) {
@@ -992,6 +1003,8 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
     if (pool.failed) out->failed = 1;
     free(slots);
     free(spans);
+    if (dec.failed) out->failed = 1;
     lfx_u32_free(&pool);
+    lfx_u32_free(&dec);
     return gain;
 }

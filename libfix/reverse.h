@@ -40,8 +40,9 @@ enum {
 double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *cost_in, size_t n, int flags,
                          long *budget, lfx_u32 *out, lfx_rev_stats *st);
 
-/* How well layer L fits in[0..n): the share of the bytes of its non-ASCII characters (encoded
- * with SEEN) that fit the byte structure of ORIG (lead and trail ranges), in [0, 1]; U+FFFD
- * counts as fitting. A cheap pass with no model, to try the likeliest layers first. */
-double lfx_layer_fit(const lfx_layer *L, const uint32_t *in, size_t n);
+/* How well each original encoding (fit[ORIG_UTF8], fit[ORIG_GBK], fit[ORIG_BIG5]) fits
+ * in[0..n) read as Latin-1: the share of the bytes of its non-ASCII characters that fit the
+ * byte structure of the encoding (lead and trail ranges), in [0, 1]. One cheap pass with no
+ * model, to try the likeliest Latin-1 layer first. */
+void lfx_latin_fit(const uint32_t *in, size_t n, double fit[3]);
 #endif
