@@ -19,7 +19,10 @@
 #define SHORT_LINE 48 /* bytes */
 #define TRAD_BITS 3.0f            /* what the model adds for a Traditional form (gen_model.py) */
 #define MAX_FRONTIER 2            /* chains kept per depth of the search */
-#define BEAM_BUDGET_BASE 60000L   /* enough for a damaged sentence or two in full */
+#define BEAM_BUDGET_BASE 16000L   /* enough for a damaged sentence or two in full; with the
+                                   * per-byte share, at most ~1 us per byte from 1 KB up */
+#define LAYER_WORK_BASE 4096L     /* layer passes over short texts: all of them */
+#define LAYER_WORK_PER_CP 8L      /* over long ones: the likeliest, eight times the text */
 #define BEAM_BUDGET_PER_CP 12L    /* and linear beyond: about a microsecond per input byte */
 #define LATIN_FIT_GAP 0.25        /* see search_chains */
 #define SETTLED_BITS 13.0         /* average cost per code point of text that reads well */
@@ -287,6 +290,8 @@ static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps 
     double start_cost = frontier[0].cost;
     /* guesses the beam may try for this text, all layers and depths together */
     long budget = BEAM_BUDGET_BASE + BEAM_BUDGET_PER_CP * (long)text->len;
+    /* and the layer passes it may make, counted in code points read */
+    long work = LAYER_WORK_BASE + LAYER_WORK_PER_CP * (long)text->len;
     cand best;
     memset(&best, 0, sizeof best);
     best.cost = start_cost;
@@ -323,7 +328,18 @@ static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps 
                     order[nord++] = L;
                 }
             }
+            float evidence[16] = {0};
             for (int pass = 0; pass < 2 && f < nf; pass++) {
+            if (pass == 1) {
+                /* the guesses share one budget: the layers whose lossless spans gained most
+                 * guess first */
+                for (size_t o = 1; o < nord; o++)
+                    for (size_t q = o; q > 0 && evidence[order[q - 1]] < evidence[order[q]]; q--) {
+                        size_t t = order[q];
+                        order[q] = order[q - 1];
+                        order[q - 1] = t;
+                    }
+            }
             for (size_t o = 0; o < nord; o++) {
                 size_t L = order[o];
                 if (pass == 1 && !(deferred & (1u << L))) continue;
@@ -332,6 +348,8 @@ static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps 
                 if (pass == 1 && lfx_layers[L].seen == SEEN_1252 && nlatin &&
                     fit[lfx_layers[L].orig] + LATIN_FIT_GAP < fit[lfx_layers[latin[0]].orig])
                     continue;
+                if (work <= 0) break;
+                work -= (long)frontier[f].text.len;
                 cand c;
                 memset(&c, 0, sizeof c);
                 lfx_rev_stats st;
@@ -341,6 +359,7 @@ static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps 
                                              frontier[f].text.len, flags, &budget, &c.text, &st);
                 if (c.text.failed) rc = -1;
                 if (st.deferred) deferred |= 1u << L;
+                if (pass == 0) evidence[L] = st.evidence;
                 if (g <= 0 || c.text.failed || st.deferred) {
                     /* a lossless pass that deferred spans: the full pass makes this candidate */
                     cand_free(&c);

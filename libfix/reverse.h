@@ -21,6 +21,7 @@ extern const size_t lfx_n_layers;
 typedef struct lfx_rev_stats {
     uint32_t guessed;     /* bytes filled in by the model */
     uint32_t deferred;    /* spans left alone in a lossless pass because bytes had to be guessed */
+    float evidence;       /* bits gained by every span found, replaced or not */
     uint32_t spans;       /* spans replaced */
     int above_latin1;     /* the replaced spans held cp1252's specials (names the step) */
 } lfx_rev_stats;
