@@ -139,6 +139,7 @@ typedef struct beam_ctx {
     bstate cur[BEAM], next[BEAM];
     int ncur, nnext;
     float worst_rank; /* of next, once it holds BEAM states */
+    uint8_t rejects[256]; /* for a U+FFFD slot: the bytes the seen decoder rejects before the next */
     long *budget; /* offers left for this text; at 0 unknown bytes are no longer guessed */
     int open_before; /* an unmatched '(' earlier on the line: a swallowed ')' is likely */
     int close_after; /* an unmatched ')' later on the line: a swallowed '(' is likely */
@@ -377,7 +378,7 @@ static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s,
         if (lo < 0x80) lo = 0x80;
         for (int x = lo; x <= hi; x++) {
             uint8_t b = (uint8_t)x;
-            if (next_byte < 0 || seen_rejects(bc->seen, b, next_byte)) offer(bc, s, &b, 1, GUESS_BITS, 1, next_byte < 0);
+            if (bc->rejects[x]) offer(bc, s, &b, 1, GUESS_BITS, 1, next_byte < 0);
         }
         return;
     }
@@ -551,6 +552,8 @@ static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n
             next_byte = after == 0 ? 256 : after < 0x80 ? (int)after : -1;
         if (slots[i].kind != SLOT_FIXED)
             qsort(bc.cur, (size_t)bc.ncur, sizeof(bstate), cmp_rank);
+        if (slots[i].kind == SLOT_FFFD)
+            for (int x = 0; x < 256; x++) bc.rejects[x] = (uint8_t)(next_byte < 0 || seen_rejects(seen, (uint8_t)x, next_byte));
         for (int k = 0; k < bc.ncur; k++) expand(&bc, &slots[i], next_byte, &bc.cur[k], k);
         if (bc.nnext == 0) break;
         memcpy(bc.cur, bc.next, sizeof(bstate) * (size_t)bc.nnext);
