@@ -21,9 +21,9 @@
 #define MAX_FRONTIER 2            /* chains kept per depth of the search */
 #define BEAM_BUDGET_BASE 16000L   /* enough for a damaged sentence or two in full; with the
                                    * per-byte share, at most ~1 us per byte from 1 KB up */
+#define BEAM_BUDGET_PER_CP 12L    /* and linear beyond */
 #define LAYER_WORK_BASE 4096L     /* layer passes over short texts: all of them */
 #define LAYER_WORK_PER_CP 8L      /* over long ones: the likeliest, eight times the text */
-#define BEAM_BUDGET_PER_CP 12L    /* and linear beyond: about a microsecond per input byte */
 #define LATIN_FIT_GAP 0.25        /* see search_chains */
 #define SETTLED_BITS 13.0         /* average cost per code point of text that reads well */
 
