@@ -8,6 +8,8 @@
 #     -j JOBS        harnesses fuzzed at the same time (default 1)
 #     -w DIR         work directory: build, grown corpora, artifacts, logs (default /tmp/libfix-fuzz)
 #     -s SANITIZERS  sanitizers of the fuzz build (default address,undefined; "none" for speed)
+#     -m MAX_LEN     longest input the fuzzers make (default per harness: repair 1024, codec
+#                    2048, jsonl 8192, others 4096)
 #     --no-strict    build without LFX_FUZZ_STRICT (only the properties that hold; what CI runs)
 #     --strict-abort stop at the first strict property failure instead of counting them
 #     --keep-going   fork mode: keep fuzzing after a crash (-fork=1 -ignore_crashes=1 ...)
@@ -27,6 +29,7 @@ SANITIZERS=address,undefined
 STRICT_ABORT=0
 KEEP_GOING=0
 MERGE=0
+MAX_LEN=
 ALL="repair detect codec layers script jsonl"
 HARNESSES=""
 
@@ -37,6 +40,7 @@ while [ $# -gt 0 ]; do
     -j) JOBS=$2; shift 2 ;;
     -w) WORK=$2; shift 2 ;;
     -s) SANITIZERS=$2; shift 2 ;;
+    -m) MAX_LEN=$2; shift 2 ;;
     --no-strict) STRICT=OFF; shift ;;
     --strict-abort) STRICT_ABORT=1; shift ;;
     --keep-going) KEEP_GOING=1; shift ;;
@@ -64,6 +68,7 @@ cmake --build "$BUILD" --target $TARGETS -j "$JOBS" >"$WORK/logs/build.log" 2>&1
     { tail -40 "$WORK/logs/build.log" >&2; exit 2; }
 
 max_len() {
+    [ -z "$MAX_LEN" ] || { echo "$MAX_LEN"; return; }
     # repair costs tens of microseconds per byte on hostile input (more under ASan): keep its
     # inputs short so that the fuzzer explores instead of waiting
     case $1 in
