@@ -654,10 +654,11 @@ static size_t scan_span(lfx_orig orig, int insertions, slot *slots, size_t i, si
         nc = (uint8_t)(nc + m);
         uint32_t cps[8];
         int k = orig_take(orig, carry, &nc, cps);
-        if (k < 0 && insertions && orig == ORIG_UTF8 && nsaved > 0 && (b[0] & 0xC0) != 0x80 &&
+        if (k < 0 && insertions && orig == ORIG_UTF8 && nsaved > 0 &&
             ++inserted * (size_t)insertions <= (j - i) + (size_t)insertions) {
-            /* a dropped continuation byte: assume one and go on (a few per span at most: text
-             * that needs many is not this damage) */
+            /* a dropped continuation byte before this slot's bytes (even a continuation byte
+             * of its own: E8 [A1] 8C shows only at the byte after 8C): assume one and go on (a
+             * few per span at most: text that needs many is not this damage) */
             memcpy(carry, saved, nsaved);
             carry[nsaved] = 0x80;
             memcpy(carry + nsaved + 1, b, m);
