@@ -64,6 +64,26 @@ static float punct_cost(uint32_t c) {
     }
 }
 
+/* Index of c in the marks of lfx_mark_delta (，。、：；？！“”（）《》), or -1. */
+static int mark_index(uint32_t c) {
+    switch (c) {
+    case 0xFF0C: return 0;  case 0x3002: return 1;  case 0x3001: return 2;  case 0xFF1A: return 3;
+    case 0xFF1B: return 4;  case 0xFF1F: return 5;  case 0xFF01: return 6;  case 0x201C: return 7;
+    case 0x201D: return 8;  case 0xFF08: return 9;  case 0xFF09: return 10; case 0x300A: return 11;
+    case 0x300B: return 12;
+    default: return -1;
+    }
+}
+
+/* How much likelier mark c is after Han character a than after Han text in general (bits,
+ * negative when likelier; 0 where the corpus knows too little). */
+static float mark_delta(uint32_t a, uint32_t c) {
+    int m = mark_index(c);
+    if (m < 0) return 0.0f;
+    uint16_t row = lfx_mark_row[a - LFX_HAN_LO];
+    return row ? lfx_mark_delta[(size_t)(row - 1) * LFX_N_MARKS + (size_t)m] * 0.125f : 0.0f;
+}
+
 /* Closing quotes and brackets: sentence punctuation may follow them. */
 static int closing_mark(uint32_t c) {
     return c == 0x201D || c == 0x2019 || c == 0xFF09 || c == 0x300B || c == 0x300D || c == 0x300F ||
@@ -227,8 +247,9 @@ static float model_cost(uint32_t prev, uint32_t c) {
     default: cost = 18.0f; break;
     }
     /* Whatever follows a Han character that is not Han ends its word: how likely that is
-     * depends on the character (效 ends words, 数 starts them). */
-    if (pk == C_HAN) cost += lfx_han_end_cost[prev - LFX_HAN_LO] * 0.125f;
+     * depends on the character (效 ends words, 数 starts them); and which mark it is, too
+     * (呢？ 是：). */
+    if (pk == C_HAN) cost += lfx_han_end_cost[prev - LFX_HAN_LO] * 0.125f + mark_delta(prev, c);
     /* Accented Latin between CJK characters is what GBK/UTF-8 read as Latin-1 looks like */
     /* (and so are Greek, Cyrillic and the like: UTF-8 two-byte sequences are GBK pairs) */
     if ((k == C_LATIN1_LETTER || k == C_LATIN1_SYMBOL || k == C_LATIN_EXT) && is_cjkish(pk)) cost += 6.0f;

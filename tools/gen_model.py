@@ -40,6 +40,9 @@ FLOOR_GB = 19.0                # unseen by jieba but in GB2312
 FLOOR_URO = 23.0               # unseen, CJK Unified Ideographs
 FLOOR_EXTA = 26.0              # unseen, Extension A
 MIN_PAIR = 3                   # pairs seen less often are left to the unigram back-off
+MARKS = "，。、：；？！“”（）《》"  # the marks whose choice after a character the corpus informs
+MARK_PRIOR = 16.0              # pseudo-counts of the overall mark distribution per character
+MIN_MARKS = 10                 # characters followed by fewer marks keep the overall distribution
 MIN_CORPUS_PAIR = 2            # pairs of running text seen less often are left to the dictionary
 
 
@@ -78,9 +81,11 @@ TROFF_ESCAPE = re.compile(r"\\(f(\[[^\]]*\]|\(..|.)|[,/&:|^ -]|\(..|\*.)")
 
 def read_manpages():
     """Character pair counts of running text: every pair of adjacent Han characters in the
-    manual pages of manpages-zh (troff requests and comments skipped, font escapes removed)."""
+    manual pages of manpages-zh (troff requests and comments skipped, font escapes removed),
+    and every Han character followed by a full-width mark of MARKS."""
     pair = collections.Counter()
     follow = collections.Counter()
+    marks = collections.Counter()
     for root, dirs, files in sorted(os.walk(MANPAGES)):
         dirs.sort()
         for name in sorted(files):
@@ -101,7 +106,9 @@ def read_manpages():
                         follow[a] += 1
                         if LO <= ord(b) <= HI:
                             pair[(a, b)] += 1
-    return pair, follow
+                        elif b in MARKS:
+                            marks[(a, b)] += 1
+    return pair, follow, marks
 
 
 def read_ts():
@@ -192,7 +199,7 @@ def main():
         pj[(ord(a), ord(b))] = la * 2.0 ** -start_cost[ord(b)] + (1 - la) * n / nonfinal
     # Running text: p = (1 - w) p_dict + w p_corpus for the pairs the corpus has shown, with the
     # Witten-Bell weight w = n(a) / (n(a) + kinds of followers of a).
-    cpair, cfollow = read_manpages()
+    cpair, cfollow, cmarks = read_manpages()
     kinds = collections.Counter(a for (a, b), n in cpair.items() if n >= MIN_CORPUS_PAIR)
     for (a, b), n in cpair.items():
         if n < MIN_CORPUS_PAIR:
@@ -259,6 +266,34 @@ def main():
             mu_rest.append(q(-math.log2(1 - mu)) if mu < 1 else 255)
             k += 1
 
+    # Which mark follows a character: the model costs marks by kind (，。 cheap, ？！ dearer);
+    # where the corpus saw a character followed by marks often enough, that cost moves by
+    # log2(Q(m) / p(m | a)), Q the overall distribution of marks after Han characters and
+    # p(m | a) = (n(a, m) + MARK_PRIOR Q(m)) / (n(a, any mark) + MARK_PRIOR): 呢 and 吗 take ？.
+    mark_total = collections.Counter()
+    per_char = collections.Counter()
+    for (a, m), n in cmarks.items():
+        mark_total[m] += n
+        per_char[simp.get(ord(a), ord(a))] += n
+    all_marks = sum(mark_total.values())
+    q_mark = {m: (mark_total[m] + 1) / (all_marks + len(MARKS)) for m in MARKS}
+    mark_row = [0] * (HI - LO + 1)
+    mark_delta = []
+    by_char = collections.defaultdict(collections.Counter)
+    for (a, m), n in cmarks.items():
+        by_char[simp.get(ord(a), ord(a))][m] += n
+    for cp in range(LO, HI + 1):
+        n_a = per_char.get(cp, 0)
+        if n_a < MIN_MARKS:
+            continue
+        mark_row[cp - LO] = len(mark_delta) // len(MARKS) + 1
+        for m in MARKS:
+            p = (by_char[cp][m] + MARK_PRIOR * q_mark[m]) / (n_a + MARK_PRIOR)
+            mark_delta.append(max(-127, min(127, int(round(8 * math.log2(q_mark[m] / p))))))
+    for cp in range(LO, HI + 1):
+        if mark_row[cp - LO] == 0 and cp in simp and mark_row[simp[cp] - LO]:
+            mark_row[cp - LO] = mark_row[simp[cp] - LO]
+
     def arr(ctype, name, values, per_line=24):
         lines = ["const %s %s[%d] = {" % (ctype, name, len(values))]
         for i in range(0, len(values), per_line):
@@ -283,6 +318,8 @@ def main():
         f.write(arr("uint8_t", "lfx_tri_cost", tri_cost) + "\n")
         f.write(arr("uint8_t", "lfx_pair_mu_end", mu_end) + "\n")
         f.write(arr("uint8_t", "lfx_pair_mu_rest", mu_rest) + "\n")
+        f.write(arr("uint16_t", "lfx_mark_row", mark_row, 16) + "\n")
+        f.write(arr("int8_t", "lfx_mark_delta", mark_delta, 13) + "\n")
     print("han %d, pairs %d, trigrams %d" % (HI - LO + 1, len(second), len(tri_third)), file=sys.stderr)
 
 

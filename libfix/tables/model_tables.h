@@ -19,4 +19,9 @@ extern const uint16_t lfx_tri_third[];
 extern const uint8_t lfx_tri_cost[];
 extern const uint8_t lfx_pair_mu_end[];
 extern const uint8_t lfx_pair_mu_rest[];
+/* the full-width marks ，。、：；？！“”（）《》 after a Han character: per character a row
+ * (0: none, else row + 1) of 13 cost adjustments in bits * 8 */
+#define LFX_N_MARKS 13
+extern const uint16_t lfx_mark_row[LFX_HAN_HI - LFX_HAN_LO + 1];
+extern const int8_t lfx_mark_delta[];
 #endif
