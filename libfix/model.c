@@ -249,7 +249,8 @@ static float model_cost(uint32_t prev, uint32_t c) {
     /* Whatever follows a Han character that is not Han ends its word: how likely that is
      * depends on the character (效 ends words, 数 starts them); and which mark it is, too
      * (呢？ 是：). */
-    if (pk == C_HAN) cost += lfx_han_end_cost[prev - LFX_HAN_LO] * 0.125f + mark_delta(prev, c);
+    if (pk == C_HAN && prev >= LFX_HAN_LO && prev <= LFX_HAN_HI)
+        cost += lfx_han_end_cost[prev - LFX_HAN_LO] * 0.125f + mark_delta(prev, c);
     /* Accented Latin between CJK characters is what GBK/UTF-8 read as Latin-1 looks like */
     /* (and so are Greek, Cyrillic and the like: UTF-8 two-byte sequences are GBK pairs) */
     if ((k == C_LATIN1_LETTER || k == C_LATIN1_SYMBOL || k == C_LATIN_EXT) && is_cjkish(pk)) cost += 6.0f;
