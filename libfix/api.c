@@ -101,7 +101,9 @@ int libfix_repair(libfix_ctx *ctx, const char *in, size_t len, libfix_result *ou
     /* A repair undoes what it can see; what it undid can uncover more (a span of the second
      * layer that only showed once the first was gone). Repair the output again until nothing
      * changes, so that a repaired text is a fixed point: repairing it again is a no-op. */
-    for (int pass = 1; pass < MAX_PASSES && rc == LIBFIX_OK && (flags & LFX_TOUCHED); pass++) {
+    int again = rc == LIBFIX_OK && (flags & LFX_TOUCHED) &&
+                !(text.len == len && (len == 0 || memcmp(text.data, in, len) == 0));
+    for (int pass = 1; pass < MAX_PASSES && again; pass++) {
         lfx_buf next;
         lfx_buf_init(&next);
         lfx_steps more;
@@ -115,6 +117,7 @@ int libfix_repair(libfix_ctx *ctx, const char *in, size_t len, libfix_result *ou
             lfx_buf_free(&next);
             break;
         }
+        again = rc == LIBFIX_OK;
         lfx_buf_free(&text);
         text = next;
         for (size_t i = 0; i < more.n; i++) lfx_steps_add(&steps, more.name[i]);
