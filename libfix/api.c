@@ -97,7 +97,10 @@ int libfix_repair(libfix_ctx *ctx, const char *in, size_t len, libfix_result *ou
     memset(&steps, 0, sizeof steps);
     double conf = 1.0;
     unsigned flags = 0;
-    int rc = lfx_engine_repair(ctx, (const uint8_t *)(in ? in : ""), len, &text, &steps, &conf, &flags);
+    lfx_memo memo[2];
+    memset(memo, 0, sizeof memo);
+    int rc = lfx_engine_repair(ctx, (const uint8_t *)(in ? in : ""), len, &text, &steps, &conf, &flags, NULL,
+                               &memo[0]);
     /* A repair undoes what it can see; what it undid can uncover more (a span of the second
      * layer that only showed once the first was gone). Repair the output again until nothing
      * changes, so that a repaired text is a fixed point: repairing it again is a no-op. */
@@ -110,7 +113,10 @@ int libfix_repair(libfix_ctx *ctx, const char *in, size_t len, libfix_result *ou
         memset(&more, 0, sizeof more);
         double c2 = 1.0;
         unsigned f2 = 0;
-        rc = lfx_engine_repair(ctx, text.data, text.len, &next, &more, &c2, &f2);
+        /* what the last pass searched and left alone is not searched again */
+        lfx_memo_free(&memo[pass & 1]);
+        rc = lfx_engine_repair(ctx, text.data, text.len, &next, &more, &c2, &f2, &memo[(pass - 1) & 1],
+                               &memo[pass & 1]);
         int same = rc != LIBFIX_OK || !(f2 & LFX_TOUCHED) ||
                    (next.len == text.len && (text.len == 0 || memcmp(next.data, text.data, text.len) == 0));
         if (same) {
@@ -125,6 +131,8 @@ int libfix_repair(libfix_ctx *ctx, const char *in, size_t len, libfix_result *ou
         /* lost bytes filled in by a later pass are no longer unrecoverable */
         flags = ((flags | f2) & ~LIBFIX_UNRECOVERABLE) | (f2 & LIBFIX_UNRECOVERABLE);
     }
+    lfx_memo_free(&memo[0]);
+    lfx_memo_free(&memo[1]);
     if (rc == LIBFIX_OK && lfx_buf_reserve(&text, 0) != 0) rc = LIBFIX_E_NOMEM;
     if (rc != LIBFIX_OK) {
         lfx_buf_free(&text);

@@ -24,6 +24,8 @@
 #define BEAM_BUDGET_PER_CP 12L    /* and linear beyond */
 #define LAYER_WORK_BASE 4096L     /* layer passes over short texts: all of them */
 #define LAYER_WORK_PER_CP 8L      /* over long ones: the likeliest, eight times the text */
+#define LATER_SHARE 4             /* of the budgets, for a repair of a repair of a long text */
+#define LATER_FULL_CPS 1024       /* code points: shorter texts are repaired again in full */
 #define LATIN_FIT_GAP 0.25        /* see search_chains */
 #define SETTLED_BITS 13.0         /* average cost per code point of text that reads well */
 
@@ -278,7 +280,8 @@ static int u32_copy(lfx_u32 *dst, const lfx_u32 *src) {
 /* Best-first search over chains of layers, depth <= max_depth: at each depth every layer is
  * tried on the MAX_FRONTIER cheapest texts of the previous depth. Replaces *text with the
  * cheapest text seen, if that is not the input. */
-static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps *steps, uint32_t *guessed, double *gain_out) {
+static int search_chains(int max_depth, int later, unsigned need, lfx_u32 *text, lfx_steps *steps, uint32_t *guessed,
+                         double *gain_out) {
     cand frontier[MAX_FRONTIER];
     memset(frontier, 0, sizeof frontier);
     int nf = 1;
@@ -292,6 +295,9 @@ static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps 
     long budget = BEAM_BUDGET_BASE + BEAM_BUDGET_PER_CP * (long)text->len;
     /* and the layer passes it may make, counted in code points read */
     long work = LAYER_WORK_BASE + LAYER_WORK_PER_CP * (long)text->len;
+    /* a repair of a repair looks for leftovers: in a long text, with a quarter of that (a short
+     * one gets the same again, so that its repair is a fixed point) */
+    if (later && text->len > LATER_FULL_CPS) budget /= LATER_SHARE, work /= LATER_SHARE;
     cand best;
     memset(&best, 0, sizeof best);
     best.cost = start_cost;
@@ -507,8 +513,8 @@ typedef struct line_result {
 
 /* Repair one unit. need: what its lines showed (NEED_ESCAPE runs the text layers, NEED_DAMAGE
  * the chain search; the script layer always runs). */
-static int repair_line(const libfix_options *opt, const uint8_t *s, size_t n, unsigned need, lfx_buf *out,
-                       lfx_steps *steps, line_result *lr) {
+static int repair_line(const libfix_options *opt, int later, const uint8_t *s, size_t n, unsigned need,
+                       lfx_buf *out, lfx_steps *steps, line_result *lr) {
     lfx_buf cur, tmp;
     lfx_buf_init(&cur);
     lfx_buf_init(&tmp);
@@ -521,7 +527,8 @@ static int repair_line(const libfix_options *opt, const uint8_t *s, size_t n, un
     lfx_u32 text;
     lfx_u32_init(&text);
     lfx_utf8_decode_lossy(cur.data, cur.len, &text);
-    if (rc == 0 && damage && search_chains(opt->max_depth, need, &text, steps, &lr->guessed, &lr->gain) != 0) rc = -1;
+    if (rc == 0 && damage && search_chains(opt->max_depth, later, need, &text, steps, &lr->guessed, &lr->gain) != 0)
+        rc = -1;
     if (rc == 0 && script_layer(opt, &text, steps) != 0) rc = -1;
     if (rc == 0 && opt->restore_fullwidth) {
         /* a mark restored can make its neighbour one that sits between CJK characters (")," ),
@@ -575,8 +582,54 @@ void lfx_engine_init(void) {
     lfx_reverse_init();
 }
 
+/* ---- memo of units left unchanged -------------------------------------------------------- */
+
+static uint64_t unit_hash(const uint8_t *s, size_t n) {
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
+    for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 0x100000001B3ULL;
+    return h ? h : 1;
+}
+
+static int memo_has(const lfx_memo *m, uint64_t h) {
+    if (!m || !m->cap) return 0;
+    for (size_t at = h & (m->cap - 1);; at = (at + 1) & (m->cap - 1)) {
+        if (m->slot[at] == h) return 1;
+        if (!m->slot[at]) return 0;
+    }
+}
+
+static void memo_add(lfx_memo *m, uint64_t h) {
+    if (!m || m->failed || memo_has(m, h)) return;
+    if (2 * (m->n + 1) > m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 64;
+        uint64_t *p = calloc(cap, sizeof *p);
+        if (!p) {
+            m->failed = 1; /* a memo is an optimisation: without it the next pass searches */
+            return;
+        }
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->slot[i]) {
+                size_t at = m->slot[i] & (cap - 1);
+                while (p[at]) at = (at + 1) & (cap - 1);
+                p[at] = m->slot[i];
+            }
+        free(m->slot);
+        m->slot = p;
+        m->cap = cap;
+    }
+    size_t at = h & (m->cap - 1);
+    while (m->slot[at]) at = (at + 1) & (m->cap - 1);
+    m->slot[at] = h;
+    m->n++;
+}
+
+void lfx_memo_free(lfx_memo *m) {
+    free(m->slot);
+    memset(m, 0, sizeof *m);
+}
+
 int lfx_engine_repair(libfix_ctx *ctx, const uint8_t *in, size_t n, lfx_buf *out, lfx_steps *steps,
-                      double *confidence, unsigned *flags) {
+                      double *confidence, unsigned *flags, const lfx_memo *prev, lfx_memo *next) {
     lfx_engine_init();
     const libfix_options *opt = &ctx->opt;
     lfx_buf decoded;
@@ -643,14 +696,28 @@ int lfx_engine_repair(libfix_ctx *ctx, const uint8_t *in, size_t n, lfx_buf *out
             probe = pe;
         }
         if (uend - i > UNIT_BYTES) uend = safe_cut(text, i, i + UNIT_BYTES);
+        uint64_t uh = (prev || next) ? unit_hash(text + i, uend - i) : 0;
+        if (memo_has(prev, uh)) {
+            /* searched by the previous pass and left as it was: it would be again; its bytes
+             * go out with the clean run they now belong to */
+            memo_add(next, uh);
+            for (size_t k = i; k + 2 < uend; k++) /* a U+FFFD it holds is still unrecoverable */
+                if (text[k] == 0xEF && text[k + 1] == 0xBF && text[k + 2] == 0xBD) unrecoverable = 1;
+            clean_from = i;
+            i = uend;
+            continue;
+        }
+        size_t at_out = out->len;
         lfx_steps ls;
         memset(&ls, 0, sizeof ls);
         line_result lr;
         memset(&lr, 0, sizeof lr);
-        if (repair_line(opt, text + i, uend - i, uneed, out, &ls, &lr) != 0) {
+        if (repair_line(opt, prev != NULL, text + i, uend - i, uneed, out, &ls, &lr) != 0) {
             lfx_buf_free(&decoded);
             return LIBFIX_E_NOMEM;
         }
+        if (ls.n == 0 && out->len - at_out == uend - i && memcmp(out->data + at_out, text + i, uend - i) == 0)
+            memo_add(next, uh);
         merge_steps(steps, &ls);
         guessed += lr.guessed;
         gain += lr.gain;

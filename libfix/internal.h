@@ -174,8 +174,16 @@ void lfx_engine_init(void);
 /* Repair in[0..n) into out (valid UTF-8). Returns LIBFIX_OK or LIBFIX_E_NOMEM. Sets
  * LFX_TOUCHED in *flags when the output may differ from the input (else it is a copy). */
 #define LFX_TOUCHED (1u << 16)
+/* The units (runs of damaged lines) a pass of the engine searched and left as they were, by a
+ * hash of their bytes: the next pass over the output need not search them again. */
+typedef struct lfx_memo {
+    uint64_t *slot; /* 0: empty */
+    size_t cap, n;
+    int failed;
+} lfx_memo;
+void lfx_memo_free(lfx_memo *m);
 int lfx_engine_repair(libfix_ctx *ctx, const uint8_t *in, size_t n, lfx_buf *out, lfx_steps *steps,
-                      double *confidence, unsigned *flags);
+                      double *confidence, unsigned *flags, const lfx_memo *prev, lfx_memo *next);
 
 /* Ranked guesses of the encoding of raw bytes (detect.c). */
 int lfx_detect(libfix_ctx *ctx, const uint8_t *in, size_t n, libfix_guess *g, size_t max, size_t *nout);
