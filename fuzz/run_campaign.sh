@@ -8,6 +8,7 @@
 #     -j JOBS        harnesses fuzzed at the same time (default 1)
 #     -w DIR         work directory: build, grown corpora, artifacts, logs (default /tmp/libfix-fuzz)
 #     -s SANITIZERS  sanitizers of the fuzz build (default address,undefined; "none" for speed)
+#     -S SEED        libFuzzer's random seed (default: from the clock); with -r, a run repeats
 #     -m MAX_LEN     longest input the fuzzers make (default per harness: repair 1024, codec
 #                    2048, jsonl 8192, others 4096)
 #     --no-strict    build without LFX_FUZZ_STRICT (only the properties that hold; what CI runs)
@@ -30,6 +31,7 @@ STRICT_ABORT=0
 KEEP_GOING=0
 MERGE=0
 MAX_LEN=
+SEED=0
 ALL="repair detect codec layers script jsonl"
 HARNESSES=""
 
@@ -41,6 +43,7 @@ while [ $# -gt 0 ]; do
     -w) WORK=$2; shift 2 ;;
     -s) SANITIZERS=$2; shift 2 ;;
     -m) MAX_LEN=$2; shift 2 ;;
+    -S) SEED=$2; shift 2 ;;
     --no-strict) STRICT=OFF; shift ;;
     --strict-abort) STRICT_ABORT=1; shift ;;
     --keep-going) KEEP_GOING=1; shift ;;
@@ -90,7 +93,7 @@ run_one() {
     if [ "$STRICT_ABORT" = 1 ]; then unset LFX_FUZZ_STRICT_CONTINUE; else export LFX_FUZZ_STRICT_CONTINUE=1; fi
     # shellcheck disable=SC2086
     LFX_FUZZ_STATS=1 LFX_FUZZ_STRICT_DIR=$WORK/strict/$h \
-        "$BUILD/fuzz/fuzz_$h" -max_total_time="$SECONDS_PER" -runs="$RUNS" -max_len="$(max_len "$h")" \
+        "$BUILD/fuzz/fuzz_$h" -seed="$SEED" -max_total_time="$SECONDS_PER" -runs="$RUNS" -max_len="$(max_len "$h")" \
         -timeout=30 -rss_limit_mb=2560 -print_final_stats=1 -artifact_prefix="$WORK/artifacts/$h-" $extra \
         "$corpus" "$SRC/fuzz/corpus/$h" >"$WORK/logs/$h.log" 2>&1 || true
 }
