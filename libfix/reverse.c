@@ -111,6 +111,10 @@ static int orig_take(lfx_orig o, uint8_t *carry, uint8_t *ncarry, uint32_t *out)
     return nout;
 }
 
+static int is_open(uint32_t c) { return c == '(' || c == 0xFF08; }
+static int is_close(uint32_t c) { return c == ')' || c == 0xFF09; }
+#define BRACKET_BITS 4.0f /* a bracket that balances the line, or fails to */
+
 /* ---- beam search over the slots of one span --------------------------------------------- */
 
 typedef struct node {
@@ -128,6 +132,7 @@ typedef struct bstate {
     float h;     /* optimistic cost of the character the carry has begun */
     int32_t hist;
     uint32_t guessed; /* unknown bytes filled so far */
+    uint8_t depth;    /* brackets opened in the span and not yet closed */
 } bstate;
 
 typedef struct beam_ctx {
@@ -247,6 +252,15 @@ static void offer(beam_ctx *bc, const bstate *s, const uint8_t *b, int n, float 
         cost += lfx_model_cost3(last2, last, cps[i]);
         last2 = last;
         last = cps[i];
+        /* brackets come in pairs: a closing one that nothing opened is unlikely text */
+        if (is_open(cps[i]) && t.depth < 255) {
+            t.depth++;
+        } else if (is_close(cps[i])) {
+            if (t.depth)
+                t.depth--;
+            else if (!bc->open_before)
+                cost += BRACKET_BITS;
+        }
     }
     t.cost = cost;
     t.h = heuristic(bc->orig, t.carry, t.ncarry);
@@ -260,6 +274,7 @@ static void offer(beam_ctx *bc, const bstate *s, const uint8_t *b, int n, float 
     for (int i = 0; i < bc->nnext; i++) {
         bstate *o = &bc->next[i];
         if (o->ncarry == t.ncarry && o->last == last && o->last2 == last2 && o->fffd_prev == t.fffd_prev &&
+            o->depth == t.depth &&
             o->fffd_byte == t.fffd_byte && same_bytes(o->carry, t.carry, t.ncarry)) {
             if (rank >= o->cost + o->h) return;
             at = i;
@@ -290,7 +305,6 @@ static void offer(beam_ctx *bc, const bstate *s, const uint8_t *b, int n, float 
 }
 
 #define GUESS_BITS 1.0f   /* a small price per guessed byte, so exact bytes win ties */
-#define BRACKET_BITS 4.0f /* a swallowed bracket that balances the line */
 
 /* Bytes that can come next in the original encoding after the carry (a superset). */
 static void byte_range(lfx_orig o, const uint8_t *carry, uint8_t n, int *lo, int *hi) {
@@ -585,7 +599,11 @@ static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n
     if (!bc.failed && finished) {
         int m = bc.ncur;
         uint32_t end = after ? after : '\n';
-        for (int k = 0; k < m; k++) bc.cur[k].cost += lfx_model_cost(bc.cur[k].last, end);
+        for (int k = 0; k < m; k++) {
+            bc.cur[k].cost += lfx_model_cost(bc.cur[k].last, end);
+            /* and an opening one that nothing closes */
+            if (!bc.close_after) bc.cur[k].cost += BRACKET_BITS * bc.cur[k].depth;
+        }
         qsort(bc.cur, (size_t)m, sizeof(bstate), cmp_state);
         for (int k = 0; k < m; k++) {
             if (bc.cur[k].ncarry != 0) continue;
@@ -814,8 +832,6 @@ static int plausible_decode(lfx_orig o, const uint32_t *orig, size_t no, const u
     return 1;
 }
 
-static int is_open(uint32_t c) { return c == '(' || c == 0xFF08; }
-static int is_close(uint32_t c) { return c == ')' || c == 0xFF09; }
 
 /* Is there an unmatched opening bracket on the line before [a, b), an unmatched closing one
  * after it, with no other '?' (another place the bracket could have been lost) in between?
