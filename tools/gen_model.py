@@ -41,8 +41,8 @@ FLOOR_URO = 23.0               # unseen, CJK Unified Ideographs
 FLOOR_EXTA = 26.0              # unseen, Extension A
 MIN_PAIR = 3                   # pairs seen less often are left to the unigram back-off
 MARKS = "，。、：；？！“”（）《》"  # the marks whose choice after a character the corpus informs
-MARK_PRIOR = 16.0              # pseudo-counts of the overall mark distribution per character
-MIN_MARKS = 10                 # characters followed by fewer marks keep the overall distribution
+MARK_PRIOR = 64.0              # pseudo-counts of the overall mark distribution per character
+MIN_MARKS = 20                 # characters followed by fewer marks keep the overall distribution
 MIN_CORPUS_PAIR = 2            # pairs of running text seen less often are left to the dictionary
 
 
