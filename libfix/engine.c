@@ -337,10 +337,18 @@ static int search_chains(int max_depth, int later, unsigned need, lfx_u32 *text,
             float evidence[16] = {0};
             for (int pass = 0; pass < 2 && f < nf; pass++) {
             if (pass == 1) {
-                /* the guesses share one budget: the layers whose lossless spans gained most
-                 * guess first */
+                /* the guesses share one budget: the layers whose original encoding fits the
+                 * bytes best guess first (then those whose lossless spans gained most): a wrong
+                 * layer that comes first can spend it all */
+                double dfit[16];
+                for (size_t o = 0; o < nord; o++)
+                    dfit[order[o]] = (deferred >> order[o]) & 1u
+                                         ? lfx_layer_fit(&lfx_layers[order[o]], frontier[f].text.data, frontier[f].text.len)
+                                         : 0.0;
                 for (size_t o = 1; o < nord; o++)
-                    for (size_t q = o; q > 0 && evidence[order[q - 1]] < evidence[order[q]]; q--) {
+                    for (size_t q = o; q > 0 && (dfit[order[q - 1]] < dfit[order[q]] ||
+                                                 (dfit[order[q - 1]] == dfit[order[q]] &&
+                                                  evidence[order[q - 1]] < evidence[order[q]])); q--) {
                         size_t t = order[q];
                         order[q] = order[q - 1];
                         order[q - 1] = t;

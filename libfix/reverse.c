@@ -720,6 +720,43 @@ static uint8_t fb_class(uint8_t x) {
     return k;
 }
 
+double lfx_layer_fit(const lfx_layer *L, const uint32_t *in, size_t n) {
+    pthread_once(&g_h_once, build_h);
+    size_t good = 0, all = 0;
+    int need = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t c = in[i];
+        if (c < 0x80 && need == 0) continue;
+        all++;
+        if (c == 0xFFFD || (c == '?' && is_marker(L, c))) { /* a lost byte fits anything */
+            need = 0;
+            good++;
+            continue;
+        }
+        uint8_t b[4];
+        int m = c < 0x80 ? (b[0] = (uint8_t)c, 1) : seen_encode(L->seen, c, b);
+        int ok = m > 0;
+        for (int j = 0; j < m && ok; j++) {
+            uint8_t x = b[j], k = g_fb_class[x];
+            if (need) {
+                ok = L->orig == ORIG_UTF8 ? (k & FB_CONT) != 0 : L->orig == ORIG_GBK ? (k & FB_GTRAIL) != 0 : (k & FB_BTRAIL) != 0;
+                if (ok) need--;
+                if (!ok) need = 0;
+                continue;
+            }
+            if (x < 0x80) continue;
+            if (L->orig == ORIG_UTF8)
+                need = (k & FB_LEADLEN) >> 1;
+            else
+                need = (k & FB_DLEAD) ? 1 : 0;
+            ok = need > 0;
+        }
+        if (!ok) need = 0;
+        good += (size_t)ok;
+    }
+    return all ? (double)good / (double)all : 0.0;
+}
+
 void lfx_latin_fit(const uint32_t *in, size_t n, double fit[3]) {
     pthread_once(&g_h_once, build_h);
     const uint8_t *cls = g_fb_class;

@@ -46,4 +46,9 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
  * byte structure of the encoding (lead and trail ranges), in [0, 1]. One cheap pass with no
  * model, to try the likeliest Latin-1 layer first. */
 void lfx_latin_fit(const uint32_t *in, size_t n, double fit[3]);
+
+/* The same for any layer, per non-ASCII character: the share of them whose bytes (encoded with
+ * SEEN) fit the byte structure of ORIG where the bytes before them left off; a character SEEN
+ * cannot encode does not fit, a marker of a lost byte does. */
+double lfx_layer_fit(const lfx_layer *L, const uint32_t *in, size_t n);
 #endif
