@@ -19,11 +19,11 @@
 #define SHORT_LINE 48 /* bytes */
 #define TRAD_BITS 3.0f            /* what the model adds for a Traditional form (gen_model.py) */
 #define MAX_FRONTIER 2            /* chains kept per depth of the search */
-#define BEAM_BUDGET_BASE 16000L   /* enough for a damaged sentence or two in full; with the
+#define BEAM_BUDGET_BASE 14000L   /* enough for a damaged sentence or two in full; with the
                                    * per-byte share, at most ~1 us per byte from 1 KB up */
 #define BEAM_BUDGET_PER_CP 12L    /* and linear beyond */
 #define LAYER_WORK_BASE 4096L     /* layer passes over short texts: all of them */
-#define LAYER_WORK_PER_CP 8L      /* over long ones: the likeliest, eight times the text */
+#define LAYER_WORK_PER_CP 6L      /* over long ones: the likeliest, six times the text */
 #define LATER_SHARE 4             /* of the budgets, for a repair of a repair of a long text */
 #define LATER_FULL_CPS 1024       /* code points: shorter texts are repaired again in full */
 #define LATIN_FIT_GAP 0.25        /* see search_chains */

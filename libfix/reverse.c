@@ -707,6 +707,8 @@ static size_t scan_span(lfx_orig orig, int insertions, slot *slots, size_t i, si
     return best;
 }
 
+#define FIT_SAMPLE 4096 /* code points looked at by lfx_layer_fit */
+
 /* Byte classes for lfx_latin_fit: UTF-8 continuation, UTF-8 lead (length - 1 in bits 1-2),
  * double-byte lead, GBK trail, Big5 trail. */
 enum { FB_CONT = 1, FB_LEADLEN = 6, FB_DLEAD = 8, FB_GTRAIL = 16, FB_BTRAIL = 32 };
@@ -722,6 +724,7 @@ static uint8_t fb_class(uint8_t x) {
 
 double lfx_layer_fit(const lfx_layer *L, const uint32_t *in, size_t n) {
     pthread_once(&g_h_once, build_h);
+    if (n > FIT_SAMPLE) n = FIT_SAMPLE; /* an ordering needs no more */
     size_t good = 0, all = 0;
     int need = 0;
     for (size_t i = 0; i < n; i++) {

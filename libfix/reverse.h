@@ -47,8 +47,8 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
  * model, to try the likeliest Latin-1 layer first. */
 void lfx_latin_fit(const uint32_t *in, size_t n, double fit[3]);
 
-/* The same for any layer, per non-ASCII character: the share of them whose bytes (encoded with
- * SEEN) fit the byte structure of ORIG where the bytes before them left off; a character SEEN
- * cannot encode does not fit, a marker of a lost byte does. */
+/* The same for any layer, per non-ASCII character of the first 4,096 code points: the share of
+ * them whose bytes (encoded with SEEN) fit the byte structure of ORIG where the bytes before
+ * them left off; a character SEEN cannot encode does not fit, a marker of a lost byte does. */
 double lfx_layer_fit(const lfx_layer *L, const uint32_t *in, size_t n);
 #endif
