@@ -169,6 +169,8 @@ static void test_clean_text_unchanged(void **state) {
         "竹蔬珧赐郴历寇灬", /* once taken for GBK read as Big5 */
         "霓謦隈",           /* once taken for UTF-8 read as Shift_JIS */
         "於是",             /* 於 is in GB2312: not a reason to convert */
+        "中 （··（a",      /* two middle dots are GBK's 贩 read as Latin-1, but text too */
+        "卡尔·马克思生于1818年，气温 30°，尺寸 3×4，误差 ±2。",
     };
     for (size_t i = 0; i < sizeof clean / sizeof clean[0]; i++) {
         libfix_result r;
@@ -190,8 +192,40 @@ static void test_crlf_and_lines_kept(void **state) {
     libfix_result_clear(&r);
 }
 
+/* A repair is a fixed point: repairing its output again changes nothing, even where the
+ * first repair could only undo part of the damage (lines with two kinds of damage, lost bytes,
+ * a line of text after a damaged one). */
+static void test_repair_is_fixed_point(void **state) {
+    (void)state;
+    static const char mixed[] = /* fuzz/regressions/repair-idempotent-mixed-damage, first bytes */
+        "\xc3\x83\xc2\xa6\xc3\x82\xc2\x95\xc3\x82\xc2\xb0\xc3\x83\xc2\xa6\xe6\xb6\x93\xe5\xb6\x85"
+        "\xe7\x93\xa8\xe9\x8d\xa6?\n\xe9\x8e\xb4\xe6\x84\xac\xe5\xa7\x9b\r\n";
+    const char *inputs[] = {
+        mixed,
+        "鍙戦€佹垚鍔?",                         /* UTF-8 read as cp936 by Windows, last byte lost */
+        "鏂囦欢\xc3\xa5\xc2\x8f\xc2\x91\xc3\xa9\xc2\x80\xc2\x81 ok", /* two kinds in one line */
+        "结��",                                   /* Big5 read as GBK, both bytes of a character lost */
+        "�i�龌莪n糤�[�岈A腹㎝は弊絬�A硂",         /* Big5 read as GBK, knocked out of step */
+        "涓枃 and 日本語のテキスト and 中文",
+        /* "天气预报说周末会下雨，出门记得带伞。" read as cp950 by Windows: once a first pass
+         * left spans a second one repaired */
+        "憭拇?憸??霂游??思?銝??嚗???刻扇敺?蒂隡???",
+    };
+    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+        libfix_result r, again;
+        repair_ok(inputs[i], strlen(inputs[i]), &r);
+        repair_ok(r.text, r.len, &again);
+        if (again.len != r.len || memcmp(again.text, r.text, r.len) != 0)
+            fail_msg("not a fixed point: \"%s\" -> \"%s\" -> \"%s\"", inputs[i], r.text, again.text);
+        assert_int_equal(again.flags & LIBFIX_CHANGED, 0);
+        libfix_result_clear(&r);
+        libfix_result_clear(&again);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_repair_is_fixed_point),
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_nul_bytes_kept),
         cmocka_unit_test(test_lone_lead_byte),
