@@ -223,8 +223,24 @@ static void test_repair_is_fixed_point(void **state) {
     }
 }
 
+/* A Big5 page read as GBK: every pair GBK rejects lost its lead byte to a U+FFFD and knocked
+ * the pairs after it out of step (trail bytes turn up as ASCII). The lead bytes are guessed
+ * back, among those GBK rejects before the byte that follows. */
+static void test_big5_read_as_gbk_lost_leads(void **state) {
+    (void)state;
+    /* "安装软件包之前先更新列表。" -> Traditional -> cp950 bytes -> GBK with replacement */
+    const char in[] = "\xef\xbf\xbdw\xe6\x9d\x86\xe7\xa1\x81\xe3\x83\xb3\xef\xbf\xbd]\xe3\x81\x87\xe7\x8e\xa1"
+                      "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xe8\xa0\x93s\xef\xbf\xbd" "C\xef\xbf\xbd\xe6\x80\xbc" "C";
+    libfix_result r;
+    repair_ok(in, sizeof in - 1, &r);
+    assert_string_equal(r.text, "安装软件包之前先更新列表。");
+    assert_true(r.flags & LIBFIX_LOSSY);
+    libfix_result_clear(&r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_big5_read_as_gbk_lost_leads),
         cmocka_unit_test(test_repair_is_fixed_point),
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_nul_bytes_kept),
