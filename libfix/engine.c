@@ -336,86 +336,88 @@ static int search_chains(int max_depth, int later, unsigned need, lfx_u32 *text,
             }
             float evidence[16] = {0};
             for (int pass = 0; pass < 2 && f < nf; pass++) {
-            if (pass == 1) {
-                /* the guesses share one budget: the layers whose original encoding fits the
-                 * bytes best guess first (then those whose lossless spans gained most): a wrong
-                 * layer that comes first can spend it all */
-                double dfit[16];
-                for (size_t o = 0; o < nord; o++)
-                    dfit[order[o]] = (deferred >> order[o]) & 1u
-                                         ? lfx_layer_fit(&lfx_layers[order[o]], frontier[f].text.data, frontier[f].text.len)
-                                         : 0.0;
-                for (size_t o = 1; o < nord; o++)
-                    for (size_t q = o; q > 0 && (dfit[order[q - 1]] < dfit[order[q]] ||
-                                                 (dfit[order[q - 1]] == dfit[order[q]] &&
-                                                  evidence[order[q - 1]] < evidence[order[q]])); q--) {
-                        size_t t = order[q];
-                        order[q] = order[q - 1];
-                        order[q - 1] = t;
+                if (pass == 1) {
+                    /* the guesses share one budget: the layers whose original encoding fits the
+                     * bytes best guess first (then those whose lossless spans gained most): a wrong
+                     * layer that comes first can spend it all */
+                    double dfit[16];
+                    for (size_t o = 0; o < nord; o++) {
+                        const cand *fr = &frontier[f];
+                        dfit[order[o]] = (deferred >> order[o]) & 1u
+                                             ? lfx_layer_fit(&lfx_layers[order[o]], fr->text.data, fr->text.len)
+                                             : 0.0;
                     }
-            }
-            for (size_t o = 0; o < nord; o++) {
-                size_t L = order[o];
-                if (pass == 1 && !(deferred & (1u << L))) continue;
-                /* guessing lost bytes for a Latin-1 layer whose encoding fits the bytes much
-                 * worse than another's is wasted work */
-                if (pass == 1 && lfx_layers[L].seen == SEEN_1252 && nlatin &&
-                    fit[lfx_layers[L].orig] + LATIN_FIT_GAP < fit[lfx_layers[latin[0]].orig])
-                    continue;
-                if (work <= 0) break;
-                work -= (long)frontier[f].text.len;
-                cand c;
-                memset(&c, 0, sizeof c);
-                lfx_rev_stats st;
-                memset(&st, 0, sizeof st);
-                int flags = (depth > 0 ? LFX_REV_STRONG_ONLY : 0) | (pass == 0 ? LFX_REV_LOSSLESS : 0);
-                double g = lfx_reverse_layer(&lfx_layers[L], frontier[f].text.data, frontier[f].per,
-                                             frontier[f].text.len, flags, &budget, &c.text, &st);
-                if (c.text.failed) rc = -1;
-                if (st.deferred) deferred |= 1u << L;
-                if (pass == 0) evidence[L] = st.evidence;
-                if (g <= 0 || c.text.failed || st.deferred) {
-                    /* a lossless pass that deferred spans: the full pass makes this candidate */
-                    cand_free(&c);
-                    continue;
+                    for (size_t o = 1; o < nord; o++)
+                        for (size_t q = o; q > 0 && (dfit[order[q - 1]] < dfit[order[q]] ||
+                                                     (dfit[order[q - 1]] == dfit[order[q]] &&
+                                                      evidence[order[q - 1]] < evidence[order[q]])); q--) {
+                            size_t t = order[q];
+                            order[q] = order[q - 1];
+                            order[q - 1] = t;
+                        }
                 }
-                if (cand_score(&c) != 0) {
-                    rc = -1;
-                    cand_free(&c);
-                    continue;
-                }
-                c.need = classify_cps(c.text.data, c.text.len);
-                c.steps = frontier[f].steps;
-                c.guessed = frontier[f].guessed + st.guessed;
-                const char *name = lfx_layers[L].name;
-                if (lfx_layers[L].seen == SEEN_1252 && st.above_latin1)
-                    name = lfx_layers[L].orig == ORIG_UTF8 ? "utf-8>cp1252"
-                           : lfx_layers[L].orig == ORIG_GBK ? "gbk>cp1252" : "big5>cp1252";
-                lfx_steps_add(&c.steps, name);
-                int at = -1;
-                if (nn < MAX_FRONTIER) {
-                    at = nn++;
-                } else {
-                    int worst = 0;
-                    for (int k = 1; k < nn; k++)
-                        if (next[k].cost > next[worst].cost) worst = k;
-                    if (next[worst].cost > c.cost) {
-                        cand_free(&next[worst]);
-                        at = worst;
+                for (size_t o = 0; o < nord; o++) {
+                    size_t L = order[o];
+                    if (pass == 1 && !(deferred & (1u << L))) continue;
+                    /* guessing lost bytes for a Latin-1 layer whose encoding fits the bytes much
+                     * worse than another's is wasted work */
+                    if (pass == 1 && lfx_layers[L].seen == SEEN_1252 && nlatin &&
+                        fit[lfx_layers[L].orig] + LATIN_FIT_GAP < fit[lfx_layers[latin[0]].orig])
+                        continue;
+                    if (work <= 0) break;
+                    work -= (long)frontier[f].text.len;
+                    cand c;
+                    memset(&c, 0, sizeof c);
+                    lfx_rev_stats st;
+                    memset(&st, 0, sizeof st);
+                    int flags = (depth > 0 ? LFX_REV_STRONG_ONLY : 0) | (pass == 0 ? LFX_REV_LOSSLESS : 0);
+                    double g = lfx_reverse_layer(&lfx_layers[L], frontier[f].text.data, frontier[f].per,
+                                                 frontier[f].text.len, flags, &budget, &c.text, &st);
+                    if (c.text.failed) rc = -1;
+                    if (st.deferred) deferred |= 1u << L;
+                    if (pass == 0) evidence[L] = st.evidence;
+                    if (g <= 0 || c.text.failed || st.deferred) {
+                        /* a lossless pass that deferred spans: the full pass makes this candidate */
+                        cand_free(&c);
+                        continue;
+                    }
+                    if (cand_score(&c) != 0) {
+                        rc = -1;
+                        cand_free(&c);
+                        continue;
+                    }
+                    c.need = classify_cps(c.text.data, c.text.len);
+                    c.steps = frontier[f].steps;
+                    c.guessed = frontier[f].guessed + st.guessed;
+                    const char *name = lfx_layers[L].name;
+                    if (lfx_layers[L].seen == SEEN_1252 && st.above_latin1)
+                        name = lfx_layers[L].orig == ORIG_UTF8 ? "utf-8>cp1252"
+                               : lfx_layers[L].orig == ORIG_GBK ? "gbk>cp1252" : "big5>cp1252";
+                    lfx_steps_add(&c.steps, name);
+                    int at = -1;
+                    if (nn < MAX_FRONTIER) {
+                        at = nn++;
+                    } else {
+                        int worst = 0;
+                        for (int k = 1; k < nn; k++)
+                            if (next[k].cost > next[worst].cost) worst = k;
+                        if (next[worst].cost > c.cost) {
+                            cand_free(&next[worst]);
+                            at = worst;
+                        }
+                    }
+                    int settled = (c.need & NEED_ANY_DAMAGE) == 0 && c.cost < SETTLED_BITS * (double)c.text.len;
+                    if (at >= 0)
+                        next[at] = c;
+                    else
+                        cand_free(&c);
+                    /* a text with no trace of damage left that reads this well settles the search:
+                     * the layers still untried would have to beat sound Chinese */
+                    if (settled) {
+                        f = nf;
+                        break;
                     }
                 }
-                int settled = (c.need & NEED_ANY_DAMAGE) == 0 && c.cost < SETTLED_BITS * (double)c.text.len;
-                if (at >= 0)
-                    next[at] = c;
-                else
-                    cand_free(&c);
-                /* a text with no trace of damage left that reads this well settles the search:
-                 * the layers still untried would have to beat sound Chinese */
-                if (settled) {
-                    f = nf;
-                    break;
-                }
-            }
             }
         }
         int best_is_clean = 0;
