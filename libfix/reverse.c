@@ -414,7 +414,11 @@ static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s,
     /* Two stages: rank the lead byte x by what it makes of the character so far, keep the
      * best few, and only for those try every swallowed byte t. */
     enum { KEEP_X = QMARK_KEEP_X };
-    struct { float rank; uint8_t x; } keep[KEEP_X];
+    struct {
+        float rank;
+        uint8_t x, pending; /* bytes of an unfinished character after x */
+        uint32_t last;      /* the last character decoded with x */
+    } keep[KEEP_X];
     int nkeep = 0;
     if (bc->seen == SEEN_GBK && bc->orig == ORIG_UTF8) {
         /* GBK rejects only ASCII trails (below 0x40): the swallowed byte is ASCII, so x must be
@@ -454,6 +458,8 @@ static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s,
         if (at >= 0) {
             keep[at].rank = r;
             keep[at].x = (uint8_t)x;
+            keep[at].pending = n2;
+            keep[at].last = last;
         }
     }
     for (int i = 0; i < nkeep; i++) {
@@ -461,13 +467,7 @@ static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s,
         int tlo = 0x00, thi = 0xFF;
         if (bc->seen == SEEN_GBK) thi = 0x3F; /* GBK trails start at 0x40; 0x7F, 0xFF never text */
         if (bc->orig == ORIG_UTF8) {
-            uint8_t c2[8];
-            uint8_t n2 = s->ncarry;
-            memcpy(c2, s->carry, n2);
-            c2[n2++] = x;
-            uint32_t cps[8];
-            orig_take(bc->orig, c2, &n2, cps);
-            if (n2 > 0) {
+            if (keep[i].pending > 0) {
                 tlo = 0x80;
                 if (thi > 0xBF) thi = 0xBF;
             } else if (thi > 0xF4) {
@@ -479,18 +479,9 @@ static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s,
         enum { KEEP_T = QMARK_KEEP_T };
         struct { float rank; uint8_t t; } tk[KEEP_T];
         int ntk = 0;
-        uint32_t xlast = 0;
+        uint32_t xlast = keep[i].last;
         int ascii_t = thi < 0x80;
-        if (ascii_t) {
-            uint8_t c2[8];
-            uint8_t n2 = s->ncarry;
-            memcpy(c2, s->carry, n2);
-            c2[n2++] = x;
-            uint32_t cps[8];
-            int k = orig_take(bc->orig, c2, &n2, cps);
-            if (k < 0 || n2 != 0) continue; /* x must end a character for ASCII to follow */
-            xlast = k > 0 ? cps[k - 1] : s->last;
-        }
+        if (ascii_t && keep[i].pending != 0) continue; /* x must end a character for ASCII to follow */
         for (int t = tlo; t <= thi; t++) {
             if (!win_rejects_pair(bc->seen, x, (uint8_t)t)) continue;
             /* the swallowed byte is usually text; control characters other than CR, LF and
@@ -566,8 +557,8 @@ static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n
             next_byte = after == 0 ? 256 : after < 0x80 ? (int)after : -1;
         if (slots[i].kind != SLOT_FIXED)
             qsort(bc.cur, (size_t)bc.ncur, sizeof(bstate), cmp_rank);
-        if (slots[i].kind == SLOT_FFFD)
-            for (int x = 0; x < 256; x++) bc.rejects[x] = (uint8_t)(next_byte < 0 || seen_rejects(seen, (uint8_t)x, next_byte));
+        if (slots[i].kind == SLOT_FFFD) /* expand guesses bytes from 0x80 up only */
+            for (int x = 0x80; x < 256; x++) bc.rejects[x] = (uint8_t)(next_byte < 0 || seen_rejects(seen, (uint8_t)x, next_byte));
         for (int k = 0; k < bc.ncur; k++) expand(&bc, &slots[i], next_byte, &bc.cur[k], k);
         if (bc.nnext == 0) break;
         memcpy(bc.cur, bc.next, sizeof(bstate) * (size_t)bc.nnext);
@@ -722,6 +713,15 @@ static uint8_t fb_class(uint8_t x) {
     return k;
 }
 
+/* Does byte class k continue a character of o (a trail byte)? How many more bytes does it ask
+ * for as the first byte of one (0: it cannot start one)? */
+static inline int fb_trail_fits(lfx_orig o, uint8_t k) {
+    return o == ORIG_UTF8 ? (k & FB_CONT) != 0 : o == ORIG_GBK ? (k & FB_GTRAIL) != 0 : (k & FB_BTRAIL) != 0;
+}
+static inline int fb_lead_need(lfx_orig o, uint8_t k) {
+    return o == ORIG_UTF8 ? (k & FB_LEADLEN) >> 1 : (k & FB_DLEAD) ? 1 : 0;
+}
+
 double lfx_layer_fit(const lfx_layer *L, const uint32_t *in, size_t n) {
     pthread_once(&g_h_once, build_h);
     if (n > FIT_SAMPLE) n = FIT_SAMPLE; /* an ordering needs no more */
@@ -742,16 +742,12 @@ double lfx_layer_fit(const lfx_layer *L, const uint32_t *in, size_t n) {
         for (int j = 0; j < m && ok; j++) {
             uint8_t x = b[j], k = g_fb_class[x];
             if (need) {
-                ok = L->orig == ORIG_UTF8 ? (k & FB_CONT) != 0 : L->orig == ORIG_GBK ? (k & FB_GTRAIL) != 0 : (k & FB_BTRAIL) != 0;
-                if (ok) need--;
-                if (!ok) need = 0;
+                ok = fb_trail_fits(L->orig, k);
+                need = ok ? need - 1 : 0;
                 continue;
             }
             if (x < 0x80) continue;
-            if (L->orig == ORIG_UTF8)
-                need = (k & FB_LEADLEN) >> 1;
-            else
-                need = (k & FB_DLEAD) ? 1 : 0;
+            need = fb_lead_need(L->orig, k);
             ok = need > 0;
         }
         if (!ok) need = 0;
@@ -763,47 +759,32 @@ double lfx_layer_fit(const lfx_layer *L, const uint32_t *in, size_t n) {
 void lfx_latin_fit(const uint32_t *in, size_t n, double fit[3]) {
     pthread_once(&g_h_once, build_h);
     const uint8_t *cls = g_fb_class;
-    size_t gu = 0, gg = 0, gb = 0, all = 0;
-    int nu = 0, ng = 0, nb = 0; /* bytes still owed to the character begun */
+    size_t good[3] = {0, 0, 0}, all = 0;
+    int need[3] = {0, 0, 0}; /* bytes still owed to the character begun, per original */
     for (size_t i = 0; i < n; i++) {
         uint32_t c = in[i];
-        if (c < 0x80 && (nu | ng | nb) == 0) continue;
+        if (c < 0x80 && (need[0] | need[1] | need[2]) == 0) continue;
         uint8_t b[4];
         int m = c < 0x100 ? (b[0] = (uint8_t)c, 1) : seen_encode(SEEN_1252, c, b);
         if (m == 0) {
             all++;
-            nu = ng = nb = 0;
+            need[0] = need[1] = need[2] = 0;
             continue;
         }
         all += (size_t)m;
         for (int j = 0; j < m; j++) {
             uint8_t x = b[j], k = cls[x];
-            if (nu && (k & FB_CONT)) {
-                nu--, gu++;
-            } else {
-                nu = 0;
-                if (x < 0x80) gu++;
-                else if (k & FB_LEADLEN) nu = (k & FB_LEADLEN) >> 1, gu++;
-            }
-            if (ng && (k & FB_GTRAIL)) {
-                ng = 0, gg++;
-            } else {
-                ng = 0;
-                if (x < 0x80) gg++;
-                else if (k & FB_DLEAD) ng = 1, gg++;
-            }
-            if (nb && (k & FB_BTRAIL)) {
-                nb = 0, gb++;
-            } else {
-                nb = 0;
-                if (x < 0x80) gb++;
-                else if (k & FB_DLEAD) nb = 1, gb++;
+            for (int o = 0; o < 3; o++) {
+                if (need[o] && fb_trail_fits((lfx_orig)o, k)) {
+                    need[o]--, good[o]++;
+                } else {
+                    need[o] = x < 0x80 ? 0 : fb_lead_need((lfx_orig)o, k);
+                    good[o] += x < 0x80 || need[o] > 0;
+                }
             }
         }
     }
-    fit[ORIG_UTF8] = all ? (double)gu / (double)all : 0.0;
-    fit[ORIG_GBK] = all ? (double)gg / (double)all : 0.0;
-    fit[ORIG_BIG5] = all ? (double)gb / (double)all : 0.0;
+    for (int o = 0; o < 3; o++) fit[o] = all ? (double)good[o] / (double)all : 0.0;
 }
 
 /* Evidence needed to replace a span, in bits: a + b * (cost of the span as it stands). */
