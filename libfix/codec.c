@@ -513,6 +513,7 @@ int lfx_iconv_decode(const char *charset, const uint8_t *b, size_t n, lfx_buf *u
     iconv_t cd = iconv_open("UTF-8", iconv_charset(charset));
     if (cd == (iconv_t)-1) return -1;
     int rc = 0;
+    size_t start = utf8_out->len;
     char tmp[1024];
     char *in = (char *)b; /* iconv does not write to its input; the prototype is just old */
     size_t inleft = n;
@@ -534,5 +535,15 @@ int lfx_iconv_decode(const char *charset, const uint8_t *b, size_t n, lfx_buf *u
         flushing = 1;
     }
     iconv_close(cd);
+    /* glibc's UTF-8 decoder passes four-byte forms above U+10FFFF (F4 90 80 80) through:
+     * what it gave is cut at the first invalid sequence, as at any invalid input */
+    if (!utf8_out->failed && utf8_out->len > start) {
+        size_t got = utf8_out->len - start;
+        size_t ok = lfx_utf8_valid_prefix(utf8_out->data + start, got);
+        if (ok != got) {
+            utf8_out->len = start + ok;
+            rc = -2;
+        }
+    }
     return rc;
 }

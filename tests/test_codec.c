@@ -535,6 +535,13 @@ static void test_iconv_decode(void **state) {
     assert_memory_equal(out.data, "\xe4\xbd\xa0", 3);
     lfx_buf_free(&out);
 
+    /* glibc's UTF-8 decoder passes F4 90 80 80 (above U+10FFFF) through: cut there, -2 */
+    lfx_buf_init(&out);
+    assert_int_equal(lfx_iconv_decode("UTF-8", (const uint8_t *)"A\xf4\x90\x80\x80" "B", 6, &out), -2);
+    assert_int_equal(out.len, 1);
+    assert_memory_equal(out.data, "A", 1);
+    lfx_buf_free(&out);
+
     /* truncated at the end: -2 */
     lfx_buf_init(&out);
     assert_int_equal(lfx_iconv_decode("UTF-8", (const uint8_t *)"A\xe4\xbd", 3, &out), -2);
