@@ -541,11 +541,7 @@ static int repair_line(const libfix_options *opt, int later, const uint8_t *s, s
         rc = -1;
     if (rc == 0 && script_layer(opt, &text, steps) != 0) rc = -1;
     if (rc == 0 && opt->restore_fullwidth) {
-        /* a mark restored can make its neighbour one that sits between CJK characters (")," ),
-         * so go again until nothing changes: the repair must be a fixed point */
-        size_t changed = 0, k;
-        for (int round = 0; round < 8 && (k = lfx_fullwidth_restore(text.data, text.len)) > 0; round++) changed += k;
-        if (changed) lfx_steps_add(steps, "fullwidth");
+        if (lfx_fullwidth_restore(text.data, text.len)) lfx_steps_add(steps, "fullwidth");
     }
     for (size_t i = 0; i < text.len; i++)
         if (text.data[i] == 0xFFFD) lr->unrecoverable = 1;

@@ -136,7 +136,8 @@ size_t lfx_t2s(const uint32_t *cp, size_t n, lfx_choose_fn choose, void *ud, lfx
  * Returns the number of annotations removed. */
 size_t lfx_pinyin_strip(const uint32_t *cp, size_t n, lfx_u32 *out);
 
-/* ASCII , : ; ? ! ( ) between CJK characters back to full width. Returns the number changed. */
+/* ASCII , : ; ? ! ( ) between CJK characters back to full width, in rounds until nothing changes
+ * (a second call changes nothing). Returns the number changed. */
 size_t lfx_fullwidth_restore(uint32_t *cp, size_t n);
 
 /* ---- text layers (layers.c) ------------------------------------------------------------- */

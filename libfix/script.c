@@ -292,7 +292,7 @@ static uint32_t fullwidth_of(uint32_t c) {
 /* The longest bracketed note restored: longer spans are more likely code or a formula. */
 #define BRACKET_MAX 64
 
-size_t lfx_fullwidth_restore(uint32_t *cp, size_t n) {
+static size_t fullwidth_round(uint32_t *cp, size_t n) {
     size_t changed = 0;
     for (size_t i = 1; i + 1 < n; i++) {
         uint32_t fw = fullwidth_of(cp[i]);
@@ -325,5 +325,14 @@ size_t lfx_fullwidth_restore(uint32_t *cp, size_t n) {
         }
         i = j;
     }
+    return changed;
+}
+
+/* A mark restored can make its neighbour one that sits between CJK characters (")," after a
+ * restored bracket pair), so rounds go on until nothing changes: the result is a fixed point.
+ * Marks only ever turn full-width, so this ends; a handful of rounds is all text needs. */
+size_t lfx_fullwidth_restore(uint32_t *cp, size_t n) {
+    size_t changed = 0, k;
+    for (size_t round = 0; round <= n && (k = fullwidth_round(cp, n)) > 0; round++) changed += k;
     return changed;
 }

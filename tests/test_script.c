@@ -224,6 +224,10 @@ static void fullwidth(void **state) {
     check_fullwidth("函数(x)的值 年份(2020)是", "函数(x)的值 年份(2020)是", 0);
     check_fullwidth("你好(", "你好(", 0);
     check_fullwidth("", "", 0);
+    /* a restored bracket pair makes the comma after it one between CJK characters: one call
+     * restores both, and a second changes nothing */
+    check_fullwidth("中(中),中", "中（中），中", 3);
+    check_fullwidth("中（中），中", "中（中），中", 0);
 }
 
 int main(void) {
