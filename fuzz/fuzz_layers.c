@@ -1,8 +1,8 @@
 /* Fuzz harness for the text layers (layers.c): the first byte picks the layer (mod 6), the rest
  * is the text. Checked: the layer appends to what out already holds; 0 decoded escapes means an
  * exact copy; output from valid UTF-8 is valid UTF-8 and within the size bound of
- * fuzz/README.md. Under LFX_FUZZ_STRICT also: no NUL byte appears that the input did not have
- * (escape_target_ok refuses U+0000). */
+ * fuzz/README.md; no NUL byte appears that the input did not have (escape_target_ok refuses
+ * U+0000). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,12 +56,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         FZ_CHECK(on <= (layers[L].fn == lfx_layer_mime ? MIME_BOUND(n) : LAYER_BOUND(n)), "%s: %zu bytes out for %zu in",
                  layers[L].name, on, n);
     }
-#ifdef LFX_FUZZ_STRICT
-    if (utf8 && !memchr(in, 0, n)) {
-        fz_strict_ran("layers.no_new_nul");
-        if (memchr(o, 0, on)) fz_strict_fail("layers.no_new_nul", data, size, "%s decoded an escape to NUL", layers[L].name);
-    }
-#endif
+    if (utf8 && !memchr(in, 0, n))
+        FZ_CHECK(!memchr(o, 0, on), "%s decoded an escape to NUL", layers[L].name);
     lfx_buf_free(&out);
     return 0;
 }
