@@ -211,7 +211,22 @@ static float model_cost(uint32_t prev, uint32_t c) {
         break;
     case C_ASCII_SPACE: cost = prev == ' ' ? 9.0f : 3.5f; break;
     case C_ASCII_PUNCT:
-        cost = (c == ',' || c == '.') ? 5.0f : strchr(":;()-/\"'_[]", (int)c) ? 6.0f : 8.0f;
+        switch (c) {
+        case ',':
+        case '.': cost = 5.0f; break;
+        case ':':
+        case ';':
+        case '(':
+        case ')':
+        case '-':
+        case '/':
+        case '"':
+        case '\'':
+        case '_':
+        case '[':
+        case ']': cost = 6.0f; break;
+        default: cost = 8.0f;
+        }
         break;
     case C_CTRL: cost = c == 0 ? 16.0f : 20.0f; break;
     case C_CJK_PUNCT:
