@@ -24,8 +24,6 @@
 #define BEAM_BUDGET_PER_CP 12L    /* and linear beyond */
 #define LAYER_WORK_BASE 4096L     /* layer passes over short texts: all of them */
 #define LAYER_WORK_PER_CP 6L      /* over long ones: the likeliest, six times the text */
-#define LATER_SHARE 4             /* of the budgets, for a repair of a repair of a long text */
-#define LATER_FULL_CPS 1024       /* code points: shorter texts are repaired again in full */
 #define LATIN_FIT_GAP 0.25        /* see search_chains */
 #define SETTLED_BITS 13.0         /* average cost per code point of text that reads well */
 
@@ -280,7 +278,7 @@ static int u32_copy(lfx_u32 *dst, const lfx_u32 *src) {
 /* Best-first search over chains of layers, depth <= max_depth: at each depth every layer is
  * tried on the MAX_FRONTIER cheapest texts of the previous depth. Replaces *text with the
  * cheapest text seen, if that is not the input. */
-static int search_chains(int max_depth, int later, unsigned need, lfx_u32 *text, lfx_steps *steps, uint32_t *guessed,
+static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps *steps, uint32_t *guessed,
                          double *gain_out) {
     cand frontier[MAX_FRONTIER];
     memset(frontier, 0, sizeof frontier);
@@ -295,9 +293,6 @@ static int search_chains(int max_depth, int later, unsigned need, lfx_u32 *text,
     long budget = BEAM_BUDGET_BASE + BEAM_BUDGET_PER_CP * (long)text->len;
     /* and the layer passes it may make, counted in code points read */
     long work = LAYER_WORK_BASE + LAYER_WORK_PER_CP * (long)text->len;
-    /* a repair of a repair looks for leftovers: in a long text, with a quarter of that (a short
-     * one gets the same again, so that its repair is a fixed point) */
-    if (later && text->len > LATER_FULL_CPS) budget /= LATER_SHARE, work /= LATER_SHARE;
     cand best;
     memset(&best, 0, sizeof best);
     best.cost = start_cost;
@@ -523,7 +518,7 @@ typedef struct line_result {
 
 /* Repair one unit. need: what its lines showed (NEED_ESCAPE runs the text layers, NEED_DAMAGE
  * the chain search; the script layer always runs). */
-static int repair_line(const libfix_options *opt, int later, const uint8_t *s, size_t n, unsigned need,
+static int repair_line(const libfix_options *opt, const uint8_t *s, size_t n, unsigned need,
                        lfx_buf *out, lfx_steps *steps, line_result *lr) {
     lfx_buf cur, tmp;
     lfx_buf_init(&cur);
@@ -537,7 +532,7 @@ static int repair_line(const libfix_options *opt, int later, const uint8_t *s, s
     lfx_u32 text;
     lfx_u32_init(&text);
     lfx_utf8_decode_lossy(cur.data, cur.len, &text);
-    if (rc == 0 && damage && search_chains(opt->max_depth, later, need, &text, steps, &lr->guessed, &lr->gain) != 0)
+    if (rc == 0 && damage && search_chains(opt->max_depth, need, &text, steps, &lr->guessed, &lr->gain) != 0)
         rc = -1;
     if (rc == 0 && script_layer(opt, &text, steps) != 0) rc = -1;
     if (rc == 0 && opt->restore_fullwidth) {
@@ -718,7 +713,7 @@ int lfx_engine_repair(libfix_ctx *ctx, const uint8_t *in, size_t n, lfx_buf *out
         memset(&ls, 0, sizeof ls);
         line_result lr;
         memset(&lr, 0, sizeof lr);
-        if (repair_line(opt, prev != NULL, text + i, uend - i, uneed, out, &ls, &lr) != 0) {
+        if (repair_line(opt, text + i, uend - i, uneed, out, &ls, &lr) != 0) {
             lfx_buf_free(&decoded);
             return LIBFIX_E_NOMEM;
         }
