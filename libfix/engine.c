@@ -296,7 +296,7 @@ static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps 
     cand best;
     memset(&best, 0, sizeof best);
     best.cost = start_cost;
-    int have_best = 0, rc = 0;
+    int have_best = 0, rc = 0, guessed_once = 0;
     for (int depth = 0; depth < max_depth && nf > 0 && rc == 0; depth++) {
         cand next[MAX_FRONTIER];
         int nn = 0;
@@ -359,7 +359,10 @@ static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps 
                     if (pass == 1 && lfx_layers[L].seen == SEEN_1252 && nlatin &&
                         fit[lfx_layers[L].orig] + LATIN_FIT_GAP < fit[lfx_layers[latin[0]].orig])
                         continue;
-                    if (work <= 0) break;
+                    /* the lossless passes over a long line can use up the work before any layer
+                     * has guessed: the likeliest guessing layer of the input still runs, once */
+                    if (work <= 0 && !(depth == 0 && pass == 1 && !guessed_once)) break;
+                    if (pass == 1) guessed_once = 1;
                     work -= (long)frontier[f].text.len;
                     cand c;
                     memset(&c, 0, sizeof c);
