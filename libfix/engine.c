@@ -19,9 +19,11 @@
 #define SHORT_LINE 48 /* bytes */
 #define TRAD_BITS 3.0f            /* what the model adds for a Traditional form (gen_model.py) */
 #define MAX_FRONTIER 2            /* chains kept per depth of the search */
-#define BEAM_BUDGET_BASE 14000L   /* enough for a damaged sentence or two in full; with the
-                                   * per-byte share, at most ~1 us per byte from 1 KB up */
+#define BEAM_BUDGET_BASE 14000L   /* enough for a damaged sentence or two in full */
 #define BEAM_BUDGET_PER_CP 12L    /* and linear beyond */
+#define BEAM_BUDGET_PER_GAP 800L  /* and for each '?' or U+FFFD, about what filling one costs (the
+                                   * best 8 states, each ranking ~100 lead bytes): a text full of
+                                   * gaps is filled in one pass, so that its repair settles */
 #define LAYER_WORK_BASE 4096L     /* layer passes over short texts: all of them */
 #define LAYER_WORK_PER_CP 6L      /* over long ones: the likeliest, six times the text */
 #define LATIN_FIT_GAP 0.25        /* see search_chains */
@@ -290,7 +292,9 @@ static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps 
     frontier[0].need = need;
     double start_cost = frontier[0].cost;
     /* guesses the beam may try for this text, all layers and depths together */
-    long budget = BEAM_BUDGET_BASE + BEAM_BUDGET_PER_CP * (long)text->len;
+    long gaps = 0;
+    for (size_t i = 0; i < text->len; i++) gaps += text->data[i] == '?' || text->data[i] == 0xFFFD;
+    long budget = BEAM_BUDGET_BASE + BEAM_BUDGET_PER_CP * (long)text->len + BEAM_BUDGET_PER_GAP * gaps;
     /* and the layer passes it may make, counted in code points read */
     long work = LAYER_WORK_BASE + LAYER_WORK_PER_CP * (long)text->len;
     cand best;
