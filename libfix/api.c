@@ -120,7 +120,7 @@ int libfix_repair(libfix_ctx *ctx, const char *in, size_t len, libfix_result *ou
     lfx_steps base_steps;
     double base_conf = 1.0;
     unsigned base_flags = 0;
-    if (again && lfx_utf8_valid_prefix((const uint8_t *)in, len) != len) {
+    if (again && (flags & LFX_RAW)) {
         raw = 1;
         left = MAX_PASSES;
         lfx_buf_append(&base, text.data, text.len);
@@ -171,14 +171,9 @@ int libfix_repair(libfix_ctx *ctx, const char *in, size_t len, libfix_result *ou
             lfx_buf_append(&text, (const uint8_t *)in, len);
             if (text.failed) rc = LIBFIX_E_NOMEM;
             memset(&steps, 0, sizeof steps);
-            flags = 0;
-            conf = 1.0;
-            for (size_t k = 0; k + 2 < len; k++)
-                if ((uint8_t)in[k] == 0xEF && (uint8_t)in[k + 1] == 0xBF && (uint8_t)in[k + 2] == 0xBD) {
-                    flags = LIBFIX_LOSSY | LIBFIX_UNRECOVERABLE;
-                    conf = 0.3;
-                    break;
-                }
+            int lost = lfx_utf8_has_fffd((const uint8_t *)in, len);
+            flags = lost ? LIBFIX_LOSSY | LIBFIX_UNRECOVERABLE : 0;
+            conf = lost ? 0.3 : 1.0;
         }
     }
     lfx_buf_free(&base);
@@ -197,7 +192,7 @@ int libfix_repair(libfix_ctx *ctx, const char *in, size_t len, libfix_result *ou
     out->confidence = conf < 0 ? 0 : conf > 1 ? 1 : conf;
     out->flags = flags;
     int touched = (flags & LFX_TOUCHED) != 0;
-    out->flags &= ~LFX_TOUCHED;
+    out->flags &= ~(LFX_TOUCHED | LFX_RAW);
     if (touched && (len != text.len || (len && memcmp(in, text.data, len) != 0)))
         out->flags |= LIBFIX_CHANGED;
     else

@@ -673,7 +673,7 @@ int lfx_engine_repair(libfix_ctx *ctx, const uint8_t *in, size_t n, lfx_buf *out
             text = decoded.data;
             tn = decoded.len;
             i = 0;
-            *flags |= LFX_TOUCHED;
+            *flags |= LFX_TOUCHED | LFX_RAW;
             continue;
         }
         if (!(need & mask)) {
@@ -709,8 +709,7 @@ int lfx_engine_repair(libfix_ctx *ctx, const uint8_t *in, size_t n, lfx_buf *out
             /* searched by the previous pass and left as it was: it would be again; its bytes
              * go out with the clean run they now belong to */
             memo_add(next, uh);
-            for (size_t k = i; k + 2 < uend; k++) /* a U+FFFD it holds is still unrecoverable */
-                if (text[k] == 0xEF && text[k + 1] == 0xBF && text[k + 2] == 0xBD) unrecoverable = 1;
+            if (lfx_utf8_has_fffd(text + i, uend - i)) unrecoverable = 1; /* still unrecoverable */
             clean_from = i;
             i = uend;
             continue;

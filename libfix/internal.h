@@ -50,6 +50,8 @@ static inline void lfx_u32_push(lfx_u32 *v, uint32_t cp) {
 size_t lfx_utf8_next(const uint8_t *s, size_t n, uint32_t *cp);
 /* Length of the longest valid UTF-8 prefix of s. Fast path: ASCII eight bytes at a time. */
 size_t lfx_utf8_valid_prefix(const uint8_t *s, size_t n);
+/* Does s hold U+FFFD (EF BF BD), a character known to be lost? */
+int lfx_utf8_has_fffd(const uint8_t *s, size_t n);
 /* Decode valid or invalid UTF-8 into code points; each invalid byte becomes U+FFFD.
  * Returns the number of invalid bytes. */
 size_t lfx_utf8_decode_lossy(const uint8_t *s, size_t n, lfx_u32 *out);
@@ -173,8 +175,10 @@ struct libfix_ctx {
 void lfx_engine_init(void);
 
 /* Repair in[0..n) into out (valid UTF-8). Returns LIBFIX_OK or LIBFIX_E_NOMEM. Sets
- * LFX_TOUCHED in *flags when the output may differ from the input (else it is a copy). */
+ * LFX_TOUCHED in *flags when the output may differ from the input (else it is a copy), and
+ * LFX_RAW when the input was not UTF-8 and was decoded as raw bytes of a legacy encoding. */
 #define LFX_TOUCHED (1u << 16)
+#define LFX_RAW (1u << 17)
 /* The units (runs of damaged lines) a pass of the engine searched and left as they were, by a
  * hash of their bytes: the next pass over the output need not search them again. */
 typedef struct lfx_memo {

@@ -104,3 +104,11 @@ void lfx_utf8_encode(const uint32_t *cp, size_t n, lfx_buf *out) {
     lfx_buf_reserve(out, n * 3);
     for (size_t i = 0; i < n; i++) lfx_buf_put_utf8(out, cp[i]);
 }
+
+int lfx_utf8_has_fffd(const uint8_t *s, size_t n) {
+    if (n < 3) return 0;
+    const uint8_t *end = s + n - 2; /* a match starts before this */
+    for (const uint8_t *p = s; p < end && (p = memchr(p, 0xEF, (size_t)(end - p))) != NULL; p++)
+        if (p[1] == 0xBF && p[2] == 0xBD) return 1;
+    return 0;
+}
