@@ -12,6 +12,7 @@
 
 #define BAD_BYTE_BITS 30.0   /* each byte no candidate character explains */
 #define UCHARDET_BONUS 6.0   /* bits off for the encoding uchardet names */
+#define RANK_SAMPLE 16384    /* bytes of raw input the encoding is judged on */
 #define SOFTMAX_BITS 4.0     /* temperature of the confidences, in bits */
 
 /* Prior cost in bits of each encoding for raw bytes that reach a Chinese-text repairer: GBK
@@ -69,21 +70,21 @@ static int cmp_cost(const void *a, const void *b) {
 }
 
 /* Score every candidate; returns the number written to c (sorted, best first), -1 on OOM.
- * With best_out, also leaves the best decoding there as code points. */
-static int rank(const uint8_t *in, size_t n, rawcand *c, lfx_u32 *best_out) {
-    const char *u = NULL;
-    uchardet_t ud = uchardet_new();
-    char ubuf[32] = "";
-    if (ud) {
-        if (uchardet_handle_data(ud, (const char *)in, n) == 0) {
-            uchardet_data_end(ud);
-            const char *r = uchardet_get_charset(ud);
-            if (r) {
-                strncpy(ubuf, r, sizeof ubuf - 1);
-                u = ubuf;
+ * With best_out, also leaves the best decoding there as code points. Unless all_ranks, only the
+ * best is sure to be where every opinion puts it. */
+static int rank(const uint8_t *in, size_t n, rawcand *c, lfx_u32 *best_out, int all_ranks) {
+    /* the encoding is judged on a sample: the first RANK_SAMPLE bytes, cut after an ASCII byte
+     * where one is near so that no character is split (the whole is decoded with the winner) */
+    const uint8_t *all = in;
+    size_t all_n = n;
+    if (n > RANK_SAMPLE) {
+        size_t cut = RANK_SAMPLE;
+        for (size_t k = RANK_SAMPLE; k > RANK_SAMPLE - 256; k--)
+            if (in[k - 1] < 0x80) {
+                cut = k;
+                break;
             }
-        }
-        uchardet_delete(ud);
+        n = cut & ~(size_t)1; /* even, for UTF-16 */
     }
     int nc = 0;
     lfx_u32 v;
@@ -92,9 +93,10 @@ static int rank(const uint8_t *in, size_t n, rawcand *c, lfx_u32 *best_out) {
     lfx_codec bom = LFX_CODEC_COUNT;
     if (n >= 2 && in[0] == 0xFF && in[1] == 0xFE) bom = LFX_UTF16LE;
     if (n >= 2 && in[0] == 0xFE && in[1] == 0xFF) bom = LFX_UTF16BE;
+    double best = 1e300, second = 1e300;
     for (size_t k = 0; k < N_RAW; k++) {
         lfx_codec cc = raw_codecs[k].codec;
-        if ((cc == LFX_UTF16LE || cc == LFX_UTF16BE) && (n % 2) != 0) continue;
+        if ((cc == LFX_UTF16LE || cc == LFX_UTF16BE) && (all_n % 2) != 0) continue;
         v.len = 0;
         start = (cc == bom) ? 2 : 0;
         size_t bad = lfx_decode(cc, in + start, n - start, &v);
@@ -103,8 +105,13 @@ static int rank(const uint8_t *in, size_t n, rawcand *c, lfx_u32 *best_out) {
             return -1;
         }
         double cost = lfx_model_score(v.data, v.len, NULL) + BAD_BYTE_BITS * (double)bad + prior_bits(cc);
-        if (uchardet_says(u, cc)) cost -= UCHARDET_BONUS;
         if (cc == bom) cost -= 1000.0; /* a byte order mark settles it */
+        if (cost < best) {
+            second = best;
+            best = cost;
+        } else if (cost < second) {
+            second = cost;
+        }
         c[nc].codec = cc;
         c[nc].name = raw_codecs[k].name;
         c[nc].step = raw_codecs[k].step;
@@ -112,10 +119,26 @@ static int rank(const uint8_t *in, size_t n, rawcand *c, lfx_u32 *best_out) {
         c[nc].bad = bad;
         nc++;
     }
+    /* uchardet's opinion takes UCHARDET_BONUS bits off the encodings it names: asked only when
+     * it could change the answer (or every rank is wanted), as it is slow on long input */
+    if (all_ranks || second - best <= UCHARDET_BONUS) {
+        uchardet_t ud = uchardet_new();
+        char u[32] = "";
+        if (ud) {
+            if (uchardet_handle_data(ud, (const char *)in, n) == 0) {
+                uchardet_data_end(ud);
+                const char *r = uchardet_get_charset(ud);
+                if (r) strncpy(u, r, sizeof u - 1);
+            }
+            uchardet_delete(ud);
+        }
+        for (int k = 0; k < nc; k++)
+            if (u[0] && uchardet_says(u, c[k].codec)) c[k].cost -= UCHARDET_BONUS;
+    }
     qsort(c, (size_t)nc, sizeof *c, cmp_cost);
     if (best_out && nc > 0) {
         size_t s = (c[0].codec == bom) ? 2 : 0;
-        lfx_decode(c[0].codec, in + s, n - s, best_out);
+        c[0].bad = lfx_decode(c[0].codec, all + s, all_n - s, best_out);
     }
     lfx_u32_free(&v);
     return nc;
@@ -136,7 +159,7 @@ int lfx_decode_raw(const uint8_t *in, size_t n, lfx_buf *out, lfx_steps *steps, 
     rawcand c[N_RAW];
     lfx_u32 v;
     lfx_u32_init(&v);
-    int nc = rank(in, n, c, &v);
+    int nc = rank(in, n, c, &v, 0);
     if (nc <= 0 || v.failed) {
         lfx_u32_free(&v);
         return -1;
@@ -162,7 +185,7 @@ int lfx_detect(libfix_ctx *ctx, const uint8_t *in, size_t n, libfix_guess *g, si
         return LIBFIX_OK;
     }
     rawcand c[N_RAW];
-    int nc = rank(in, n, c, NULL);
+    int nc = rank(in, n, c, NULL, 1);
     if (nc < 0) return LIBFIX_E_NOMEM;
     double z = 0;
     for (int k = 0; k < nc; k++) z += exp2(-(c[k].cost - c[0].cost) / SOFTMAX_BITS);
