@@ -172,7 +172,11 @@ static void put_flags_json(zhfix_buf *b, unsigned flags) {
         zhfix_buf_printf(b, "%s\"lossy\"", sep);
         sep = ",";
     }
-    if (flags & LIBFIX_UNRECOVERABLE) zhfix_buf_printf(b, "%s\"unrecoverable\"", sep);
+    if (flags & LIBFIX_UNRECOVERABLE) {
+        zhfix_buf_printf(b, "%s\"unrecoverable\"", sep);
+        sep = ",";
+    }
+    if (flags & LIBFIX_LIMITED) zhfix_buf_printf(b, "%s\"limited\"", sep);
     zhfix_buf_putc(b, ']');
 }
 

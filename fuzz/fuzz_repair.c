@@ -150,11 +150,14 @@ static void check_result(const libfix_result *r, const uint8_t *in, size_t n) {
     size_t bad = fz_utf8_valid_prefix((const uint8_t *)r->text, r->len);
     FZ_CHECK(bad == r->len, "output not valid UTF-8 at byte %zu of %zu", bad, r->len);
     FZ_CHECK(r->len <= REPAIR_BOUND(n), "output of %zu bytes for %zu input bytes exceeds the bound", r->len, n);
-    FZ_CHECK((r->flags & ~7u) == 0, "unknown flag bits %#x", r->flags);
+    FZ_CHECK((r->flags & ~15u) == 0, "unknown flag bits %#x", r->flags);
     FZ_CHECK(!(r->flags & LIBFIX_UNRECOVERABLE) || (r->flags & LIBFIX_LOSSY), "UNRECOVERABLE without LOSSY");
     int differs = r->len != n || (n && memcmp(r->text, in, n) != 0);
     FZ_CHECK(!!(r->flags & LIBFIX_CHANGED) == differs, "CHANGED flag %d but text %s", !!(r->flags & LIBFIX_CHANGED),
              differs ? "differs" : "is identical");
+    /* text whose search ran out of work comes back as it was (raw bytes: as decoded) */
+    FZ_CHECK(!(r->flags & LIBFIX_LIMITED) || !differs || fz_utf8_valid_prefix(in, n) != n,
+             "LIMITED but valid UTF-8 input changed");
     FZ_CHECK(isfinite(r->confidence) && r->confidence >= 0 && r->confidence <= 1, "confidence %g", r->confidence);
     FZ_CHECK(r->n_steps <= LFX_MAX_STEPS, "%zu steps", r->n_steps);
     FZ_CHECK(r->n_steps == 0 || r->steps != NULL, "steps NULL with n_steps %zu", r->n_steps);

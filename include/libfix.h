@@ -42,6 +42,7 @@ enum {
 #define LIBFIX_CHANGED 1u       /* the text differs from the input */
 #define LIBFIX_LOSSY 2u         /* bytes were destroyed; some characters were guessed or replaced */
 #define LIBFIX_UNRECOVERABLE 4u /* damage was found that could not be undone */
+#define LIBFIX_LIMITED 8u       /* the search reached its work limit: found damage was left as it came */
 
 /* Target script of the output. */
 typedef enum libfix_target {
@@ -67,7 +68,7 @@ typedef struct libfix_result {
     const char **steps;      /* what was undone, in order: "utf-8>gbk", "ncr", "t2s", ... */
     size_t n_steps;
     double confidence;       /* in [0, 1]: how sure the library is of this output */
-    unsigned flags;          /* LIBFIX_CHANGED | LIBFIX_LOSSY | LIBFIX_UNRECOVERABLE */
+    unsigned flags;          /* LIBFIX_CHANGED | LIBFIX_LOSSY | LIBFIX_UNRECOVERABLE | LIBFIX_LIMITED */
     void *internal_;         /* owned storage; do not touch */
 } libfix_result;
 

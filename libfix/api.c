@@ -1,4 +1,5 @@
 /* Public entry points: argument checks, contexts and result ownership. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,47 +90,52 @@ static int result_set_steps(libfix_result *out, const lfx_steps *st) {
  * fuzz corpus within 7; a text that still changes after this many is left as it came (below). */
 #define MAX_PASSES 8
 
-int libfix_repair(libfix_ctx *ctx, const char *in, size_t len, libfix_result *out) {
-    if (out) memset(out, 0, sizeof *out);
-    if (!ctx || !out || (!in && len > 0)) return LIBFIX_E_INVALID;
-    if (len > SIZE_MAX / 8) return LIBFIX_E_TOO_LARGE;
+/* The passes after the first may together do LATER_WORK times the work of the first, and
+ * LATER_SLACK more (work counted in beam offers and code points read by layer passes). A
+ * repair that needs more than that is not settling (every pass reads the text a little
+ * differently, as garbage is read): the base is given back, flagged LIBFIX_LIMITED, at a cost
+ * bounded by a few times that of one pass. */
+#define LATER_WORK 1L
+#define LATER_SLACK 20000L
+static long later_limit(long first) {
+    return first > (LONG_MAX - LATER_SLACK) / (LATER_WORK + 1) ? LONG_MAX : first * (LATER_WORK + 1) + LATER_SLACK;
+}
+
+/* What one repair produced. */
+typedef struct outcome {
     lfx_buf text;
-    lfx_buf_init(&text);
     lfx_steps steps;
-    memset(&steps, 0, sizeof steps);
-    double conf = 1.0;
-    unsigned flags = 0;
-    lfx_memo memo[2];
-    memset(memo, 0, sizeof memo);
-    int rc = lfx_engine_repair(ctx, (const uint8_t *)(in ? in : ""), len, &text, &steps, &conf, &flags, NULL,
-                               &memo[0]);
-    /* A repair undoes what it can see; what it undid can uncover more (a span of the second
-     * layer that only showed once the first was gone). Repair the output again until nothing
-     * changes, so that a repaired text is a fixed point: repairing it again is a no-op.
-     *
-     * The passes start from a base: valid UTF-8 input itself, or for raw bytes the text of the
-     * first pass (decoded and searched), whose own repair is then the same sequence of passes.
-     * If MAX_PASSES passes from the base still change something, no repair of it settles
-     * (garbage that every pass reads a little differently) and the base is given back: the
-     * answer that repairing it again gives too. */
-    int again = rc == LIBFIX_OK && (flags & LFX_TOUCHED) &&
-                !(text.len == len && (len == 0 || memcmp(text.data, in, len) == 0));
-    int settled = !again, raw = 0, left = MAX_PASSES - 1;
-    lfx_buf base;
-    lfx_buf_init(&base);
-    lfx_steps base_steps;
-    double base_conf = 1.0;
-    unsigned base_flags = 0;
-    if (again && (flags & LFX_RAW)) {
-        raw = 1;
-        left = MAX_PASSES;
-        lfx_buf_append(&base, text.data, text.len);
-        if (base.failed) rc = LIBFIX_E_NOMEM, again = 0;
-        base_steps = steps;
-        base_conf = conf;
-        base_flags = flags;
-    }
-    for (int pass = 1; pass <= left && again; pass++) {
+    double conf;
+    unsigned flags;
+} outcome;
+
+/* Repair the passes from a base until nothing changes, into *o, which holds the first pass's
+ * result (of the base itself, or for raw bytes of the input, searched with no memo) on entry.
+ * A repair undoes what it can see; what it undid can uncover more (a span of the second layer
+ * that only showed once the first was gone). Repairing the output again until nothing changes
+ * makes a repaired text a fixed point: repairing it again is a no-op.
+ *
+ * Every pass is a function of its input text alone (budgets per unit; the memo only skips what
+ * would be left alone), so the passes from a base are the same whether the base is the input
+ * or the output of raw bytes decoded. If MAX_PASSES passes still change something (garbage that
+ * every pass reads a little differently), or the passes after the first need more work than
+ * later_limit allows (a function of the first pass's work: of the base), the base is the
+ * answer: the one that repairing it gives too. *gave_up says so. */
+static int settle(libfix_ctx *ctx, const uint8_t *base, size_t blen, int base_is_first, outcome *o,
+                  lfx_memo memo[2], long spent, int *gave_up) {
+    /* the first pass from the base has run (spent is its work) or is the next */
+    long limit = base_is_first ? later_limit(spent) : LONG_MAX;
+    int rc = LIBFIX_OK;
+    *gave_up = 0;
+    /* the first pass from raw bytes' base is still to run; the input's has run */
+    int again = !base_is_first || ((o->flags & LFX_TOUCHED) &&
+                                   !(o->text.len == blen && (blen == 0 || memcmp(o->text.data, base, blen) == 0)));
+    int left = MAX_PASSES - (base_is_first ? 1 : 0);
+    for (int pass = 1; again; pass++) {
+        if (pass > left) {
+            *gave_up = 1;
+            break;
+        }
         lfx_buf next;
         lfx_buf_init(&next);
         lfx_steps more;
@@ -138,61 +144,111 @@ int libfix_repair(libfix_ctx *ctx, const char *in, size_t len, libfix_result *ou
         unsigned f2 = 0;
         /* what the last pass searched and left alone is not searched again; the first pass
          * after raw bytes searches all, as a repair of its base would */
-        const lfx_memo *prev = raw && pass == 1 ? NULL : &memo[(pass - 1) & 1];
+        const lfx_memo *prev = !base_is_first && pass == 1 ? NULL : &memo[(pass - 1) & 1];
         lfx_memo_free(&memo[pass & 1]);
-        rc = lfx_engine_repair(ctx, text.data, text.len, &next, &more, &c2, &f2, prev, &memo[pass & 1]);
-        int same = rc != LIBFIX_OK || !(f2 & LFX_TOUCHED) ||
-                   (next.len == text.len && (text.len == 0 || memcmp(next.data, text.data, text.len) == 0));
-        if (same) {
+        rc = lfx_engine_repair(ctx, o->text.data, o->text.len, &next, &more, &c2, &f2, prev, &memo[pass & 1], &spent,
+                               limit);
+        if (rc != LIBFIX_OK) {
             lfx_buf_free(&next);
-            settled = 1;
             break;
         }
-        again = rc == LIBFIX_OK;
-        lfx_buf_free(&text);
-        text = next;
-        for (size_t i = 0; i < more.n; i++) lfx_steps_add(&steps, more.name[i]);
-        conf *= c2;
+        if (f2 & LFX_LIMITED) {
+            lfx_buf_free(&next);
+            *gave_up = 2;
+            break;
+        }
+        if (pass == 1 && !base_is_first) limit = later_limit(spent);
+        if (!(f2 & LFX_TOUCHED) ||
+            (next.len == o->text.len && (next.len == 0 || memcmp(next.data, o->text.data, next.len) == 0))) {
+            lfx_buf_free(&next);
+            break; /* settled */
+        }
+        lfx_buf_free(&o->text);
+        o->text = next;
+        for (size_t i = 0; i < more.n; i++) lfx_steps_add(&o->steps, more.name[i]);
+        o->conf *= c2;
         /* lost bytes filled in by a later pass are no longer unrecoverable */
-        flags = ((flags | f2) & ~LIBFIX_UNRECOVERABLE) | (f2 & LIBFIX_UNRECOVERABLE);
+        o->flags = ((o->flags | f2) & ~LIBFIX_UNRECOVERABLE) | (f2 & LIBFIX_UNRECOVERABLE);
+    }
+    return rc;
+}
+
+/* The repair of valid UTF-8 text: the passes from the input itself, whose first has run into *o
+ * (with memo[0] and its work in spent). */
+static int repair_text(libfix_ctx *ctx, const uint8_t *in, size_t len, outcome *o, lfx_memo memo[2], long spent) {
+    int gave_up = 0;
+    int rc = settle(ctx, in, len, 1, o, memo, spent, &gave_up);
+    if (rc == LIBFIX_OK && gave_up) {
+        /* the input itself */
+        o->text.len = 0;
+        lfx_buf_append(&o->text, in, len);
+        memset(&o->steps, 0, sizeof o->steps);
+        int lost = lfx_utf8_has_fffd(in, len);
+        o->flags = lost ? LIBFIX_LOSSY | LIBFIX_UNRECOVERABLE : 0;
+        o->flags |= LIBFIX_LIMITED;
+        o->conf = 0.3;
+    }
+    return rc;
+}
+
+int libfix_repair(libfix_ctx *ctx, const char *in, size_t len, libfix_result *out) {
+    if (out) memset(out, 0, sizeof *out);
+    if (!ctx || !out || (!in && len > 0)) return LIBFIX_E_INVALID;
+    if (len > SIZE_MAX / 8) return LIBFIX_E_TOO_LARGE;
+    const uint8_t *src = (const uint8_t *)(in ? in : "");
+    outcome o;
+    memset(&o, 0, sizeof o);
+    lfx_buf_init(&o.text);
+    o.conf = 1.0;
+    lfx_memo memo[2];
+    memset(memo, 0, sizeof memo);
+    long spent = 0;
+    int rc = lfx_engine_repair(ctx, src, len, &o.text, &o.steps, &o.conf, &o.flags, NULL, &memo[0], &spent,
+                               LONG_MAX);
+    if (rc == LIBFIX_OK && !(o.flags & LFX_RAW)) {
+        rc = repair_text(ctx, src, len, &o, memo, spent);
+    } else if (rc == LIBFIX_OK) {
+        /* Raw bytes of a legacy encoding: the first pass decoded and searched them all (text
+         * decoded from raw bytes may be UTF-8 cut inside a character, read as GBK); its text
+         * is the base of the passes after it (the first of which searches it afresh, as a
+         * repair of the base would), and the answer if they do not settle. */
+        int gave_up = 0;
+        outcome b;
+        memset(&b, 0, sizeof b);
+        lfx_buf_init(&b.text);
+        lfx_buf_append(&b.text, o.text.data, o.text.len);
+        if (b.text.failed) rc = LIBFIX_E_NOMEM;
+        b.steps = o.steps;
+        b.conf = o.conf;
+        b.flags = o.flags;
+        if (rc == LIBFIX_OK) rc = settle(ctx, b.text.data, b.text.len, 0, &o, memo, 0, &gave_up);
+        if (rc == LIBFIX_OK && gave_up) {
+            lfx_buf_free(&o.text);
+            o = b;
+            o.flags |= LIBFIX_LIMITED;
+        } else {
+            lfx_buf_free(&b.text);
+        }
     }
     lfx_memo_free(&memo[0]);
     lfx_memo_free(&memo[1]);
-    if (rc == LIBFIX_OK && !settled) {
-        lfx_buf_free(&text);
-        if (raw) {
-            text = base;
-            lfx_buf_init(&base);
-            steps = base_steps;
-            flags = base_flags;
-            conf = base_conf;
-        } else {
-            lfx_buf_init(&text);
-            lfx_buf_append(&text, (const uint8_t *)in, len);
-            if (text.failed) rc = LIBFIX_E_NOMEM;
-            memset(&steps, 0, sizeof steps);
-            int lost = lfx_utf8_has_fffd((const uint8_t *)in, len);
-            flags = lost ? LIBFIX_LOSSY | LIBFIX_UNRECOVERABLE : 0;
-            conf = lost ? 0.3 : 1.0;
-        }
-    }
-    lfx_buf_free(&base);
-    if (rc == LIBFIX_OK && lfx_buf_reserve(&text, 0) != 0) rc = LIBFIX_E_NOMEM;
+    lfx_buf text = o.text;
+    unsigned flags = o.flags;
+    if (rc == LIBFIX_OK && (text.failed || lfx_buf_reserve(&text, 0) != 0)) rc = LIBFIX_E_NOMEM;
     if (rc != LIBFIX_OK) {
         lfx_buf_free(&text);
         return rc;
     }
-    if (result_set_steps(out, &steps) != 0) {
+    if (result_set_steps(out, &o.steps) != 0) {
         lfx_buf_free(&text);
         return LIBFIX_E_NOMEM;
     }
     text.data[text.len] = 0;
     out->text = (char *)text.data;
     out->len = text.len;
-    out->confidence = conf < 0 ? 0 : conf > 1 ? 1 : conf;
-    out->flags = flags;
+    out->confidence = o.conf < 0 ? 0 : o.conf > 1 ? 1 : o.conf;
     int touched = (flags & LFX_TOUCHED) != 0;
-    out->flags &= ~(LFX_TOUCHED | LFX_RAW);
+    out->flags = flags & ~(LFX_TOUCHED | LFX_RAW | LFX_LIMITED);
     if (touched && (len != text.len || (len && memcmp(in, text.data, len) != 0)))
         out->flags |= LIBFIX_CHANGED;
     else

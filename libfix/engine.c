@@ -21,9 +21,11 @@
 #define MAX_FRONTIER 2            /* chains kept per depth of the search */
 #define BEAM_BUDGET_BASE 14000L   /* enough for a damaged sentence or two in full */
 #define BEAM_BUDGET_PER_CP 12L    /* and linear beyond */
-#define BEAM_BUDGET_PER_GAP 800L  /* and for each '?' or U+FFFD, about what filling one costs (the
-                                   * best 8 states, each ranking ~100 lead bytes): a text full of
-                                   * gaps is filled in one pass, so that its repair settles */
+#define BEAM_BUDGET_PER_GAP 800L  /* and for each '?' or U+FFFD, enough to fill it in one pass, so
+                                   * that a repair settles soon */
+#define GAP_FUNDED_EVERY 7L       /* see search_chains; measured: a gap in every 7 code points or
+                                   * fewer funded gives the same repairs of all but Big5-read text
+                                   * on dev-bench and its seed-99 draw as every gap funded */
 #define LAYER_WORK_BASE 4096L     /* layer passes over short texts: all of them */
 #define LAYER_WORK_PER_CP 6L      /* over long ones: the likeliest, six times the text */
 #define LATIN_FIT_GAP 0.25        /* see search_chains */
@@ -281,7 +283,7 @@ static int u32_copy(lfx_u32 *dst, const lfx_u32 *src) {
  * tried on the MAX_FRONTIER cheapest texts of the previous depth. Replaces *text with the
  * cheapest text seen, if that is not the input. */
 static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps *steps, uint32_t *guessed,
-                         double *gain_out) {
+                         double *gain_out, long *spent, long allowed) {
     cand frontier[MAX_FRONTIER];
     memset(frontier, 0, sizeof frontier);
     int nf = 1;
@@ -294,9 +296,14 @@ static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps 
     /* guesses the beam may try for this text, all layers and depths together */
     long gaps = 0;
     for (size_t i = 0; i < text->len; i++) gaps += text->data[i] == '?' || text->data[i] == 0xFFFD;
+    /* gaps are funded up to one in GAP_FUNDED_EVERY code points: text that lost more is
+     * mostly gone (UTF-8 read as Big5), and filling its every gap would cost without end */
+    if (gaps > (long)text->len / GAP_FUNDED_EVERY) gaps = (long)text->len / GAP_FUNDED_EVERY;
     long budget = BEAM_BUDGET_BASE + BEAM_BUDGET_PER_CP * (long)text->len + BEAM_BUDGET_PER_GAP * gaps;
+    if (budget > allowed) budget = allowed;
+    long budget0 = budget;
     /* and the layer passes it may make, counted in code points read */
-    long work = LAYER_WORK_BASE + LAYER_WORK_PER_CP * (long)text->len;
+    long work = LAYER_WORK_BASE + LAYER_WORK_PER_CP * (long)text->len, work0 = work;
     cand best;
     memset(&best, 0, sizeof best);
     best.cost = start_cost;
@@ -440,6 +447,7 @@ static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps 
         if (best_is_clean) break;
     }
     for (int f = 0; f < nf; f++) cand_free(&frontier[f]);
+    *spent += (budget0 - budget) + (work0 - work);
     if (have_best && rc == 0) {
         lfx_u32_free(text);
         *text = best.text;
@@ -518,6 +526,7 @@ static int script_layer(const libfix_options *opt, lfx_u32 *text, lfx_steps *ste
 /* ---- one line through the slow path ----------------------------------------------------- */
 
 typedef struct line_result {
+    long spent; /* work of the search: beam offers and code points read by layer passes */
     uint32_t guessed;
     double gain;
     int unrecoverable;
@@ -526,7 +535,7 @@ typedef struct line_result {
 /* Repair one unit. need: what its lines showed (NEED_ESCAPE runs the text layers, NEED_DAMAGE
  * the chain search; the script layer always runs). */
 static int repair_line(const libfix_options *opt, const uint8_t *s, size_t n, unsigned need,
-                       lfx_buf *out, lfx_steps *steps, line_result *lr) {
+                       lfx_buf *out, lfx_steps *steps, line_result *lr, long allowed) {
     lfx_buf cur, tmp;
     lfx_buf_init(&cur);
     lfx_buf_init(&tmp);
@@ -539,7 +548,8 @@ static int repair_line(const libfix_options *opt, const uint8_t *s, size_t n, un
     lfx_u32 text;
     lfx_u32_init(&text);
     lfx_utf8_decode_lossy(cur.data, cur.len, &text);
-    if (rc == 0 && damage && search_chains(opt->max_depth, need, &text, steps, &lr->guessed, &lr->gain) != 0)
+    if (rc == 0 && damage &&
+        search_chains(opt->max_depth, need, &text, steps, &lr->guessed, &lr->gain, &lr->spent, allowed) != 0)
         rc = -1;
     if (rc == 0 && script_layer(opt, &text, steps) != 0) rc = -1;
     if (rc == 0 && opt->restore_fullwidth) {
@@ -637,7 +647,8 @@ void lfx_memo_free(lfx_memo *m) {
 }
 
 int lfx_engine_repair(libfix_ctx *ctx, const uint8_t *in, size_t n, lfx_buf *out, lfx_steps *steps,
-                      double *confidence, unsigned *flags, const lfx_memo *prev, lfx_memo *next) {
+                      double *confidence, unsigned *flags, const lfx_memo *prev, lfx_memo *next, long *spent,
+                      long limit) {
     lfx_engine_init();
     const libfix_options *opt = &ctx->opt;
     lfx_buf decoded;
@@ -673,10 +684,18 @@ int lfx_engine_repair(libfix_ctx *ctx, const uint8_t *in, size_t n, lfx_buf *out
             text = decoded.data;
             tn = decoded.len;
             i = 0;
+            *flags &= ~LFX_LIMITED;
             *flags |= LFX_TOUCHED | LFX_RAW;
             continue;
         }
-        if (!(need & mask)) {
+        /* once the work this repair may do is done, the pass is void (the caller gives back
+         * its base): the rest is only scanned for raw bytes, not searched */
+        if (!(need & mask) || (*flags & LFX_LIMITED)) {
+            i = end;
+            continue;
+        }
+        if (*spent >= limit) {
+            *flags |= LFX_LIMITED;
             i = end;
             continue;
         }
@@ -719,7 +738,7 @@ int lfx_engine_repair(libfix_ctx *ctx, const uint8_t *in, size_t n, lfx_buf *out
         memset(&ls, 0, sizeof ls);
         line_result lr;
         memset(&lr, 0, sizeof lr);
-        if (repair_line(opt, text + i, uend - i, uneed, out, &ls, &lr) != 0) {
+        if (repair_line(opt, text + i, uend - i, uneed, out, &ls, &lr, limit - *spent) != 0) {
             lfx_buf_free(&decoded);
             return LIBFIX_E_NOMEM;
         }
@@ -728,6 +747,8 @@ int lfx_engine_repair(libfix_ctx *ctx, const uint8_t *in, size_t n, lfx_buf *out
         merge_steps(steps, &ls);
         guessed += lr.guessed;
         gain += lr.gain;
+        *spent += lr.spent;
+        if (*spent >= limit) *flags |= LFX_LIMITED; /* its search may have been cut short */
         unrecoverable |= lr.unrecoverable;
         touched = 1;
         *flags |= LFX_TOUCHED;

@@ -174,11 +174,15 @@ struct libfix_ctx {
  * repair does not pay for it. */
 void lfx_engine_init(void);
 
-/* Repair in[0..n) into out (valid UTF-8). Returns LIBFIX_OK or LIBFIX_E_NOMEM. Sets
+/* Repair in[0..n) into out (valid UTF-8): one pass. Returns LIBFIX_OK or LIBFIX_E_NOMEM. Sets
  * LFX_TOUCHED in *flags when the output may differ from the input (else it is a copy), and
- * LFX_RAW when the input was not UTF-8 and was decoded as raw bytes of a legacy encoding. */
+ * LFX_RAW when the input was not UTF-8 and was decoded as raw bytes of a legacy encoding. Adds
+ * the work of its searches (beam offers and code points read by layer passes, each some tens
+ * of nanoseconds) to *spent; once *spent reaches limit, the rest is not searched and LFX_LIMITED
+ * is set: the pass is void (a search may have been cut short). */
 #define LFX_TOUCHED (1u << 16)
 #define LFX_RAW (1u << 17)
+#define LFX_LIMITED (1u << 18)
 /* The units (runs of damaged lines) a pass of the engine searched and left as they were, by a
  * hash of their bytes: the next pass over the output need not search them again. */
 typedef struct lfx_memo {
@@ -188,7 +192,8 @@ typedef struct lfx_memo {
 } lfx_memo;
 void lfx_memo_free(lfx_memo *m);
 int lfx_engine_repair(libfix_ctx *ctx, const uint8_t *in, size_t n, lfx_buf *out, lfx_steps *steps,
-                      double *confidence, unsigned *flags, const lfx_memo *prev, lfx_memo *next);
+                      double *confidence, unsigned *flags, const lfx_memo *prev, lfx_memo *next, long *spent,
+                      long limit);
 
 /* Ranked guesses of the encoding of raw bytes (detect.c). */
 int lfx_detect(libfix_ctx *ctx, const uint8_t *in, size_t n, libfix_guess *g, size_t max, size_t *nout);

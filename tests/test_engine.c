@@ -278,11 +278,62 @@ static void test_long_lossy_line(void **state) {
     lfx_buf_free(&orig);
 }
 
+/* Garbage that every pass reads a little differently (raw bytes valid in every double-byte
+ * encoding; Latin-1 letters in UTF-8) never settles: the passes after the first stop at their
+ * work limit and the base comes back, flagged LIBFIX_LIMITED, and it is a fixed point. */
+static void check_limited(const char *in, size_t n, int raw) {
+    libfix_result r, again;
+    repair_ok(in, n, &r);
+    assert_true(r.flags & LIBFIX_LIMITED);
+    if (!raw) {
+        /* valid UTF-8 comes back as it was */
+        assert_int_equal(r.len, n);
+        assert_memory_equal(r.text, in, n);
+        assert_false(r.flags & LIBFIX_CHANGED);
+    } else {
+        /* raw bytes come back decoded (and searched once), nothing dropped */
+        assert_true(r.flags & LIBFIX_CHANGED);
+        assert_true(r.len >= n);
+        assert_true(r.n_steps >= 1);
+        assert_memory_equal(r.steps[0], "bytes:", 6);
+    }
+    repair_ok(r.text, r.len, &again);
+    assert_int_equal(again.len, r.len);
+    assert_memory_equal(again.text, r.text, r.len);
+    libfix_result_clear(&again);
+    libfix_result_clear(&r);
+}
+
+static void test_garbage_stops_at_work_limit(void **state) {
+    (void)state;
+    enum { N = 10240 };
+    char *raw = malloc(N), *latin = malloc(2 * N);
+    assert_non_null(raw);
+    assert_non_null(latin);
+    uint32_t x = 12345;
+    for (size_t i = 0; i < N; i++) {
+        x = x * 1103515245u + 12345u;
+        raw[i] = (char)(0xA1 + (x >> 8) % 0x5E);
+    }
+    check_limited(raw, N, 1);
+    size_t k = 0;
+    for (size_t i = 0; i < N / 2; i++) {
+        x = x * 1103515245u + 12345u;
+        uint32_t c = 0xA1 + (x >> 8) % 0x5F;
+        latin[k++] = (char)(0xC0 | c >> 6);
+        latin[k++] = (char)(0x80 | (c & 0x3F));
+    }
+    check_limited(latin, k, 0);
+    free(raw);
+    free(latin);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_big5_read_as_gbk_lost_leads),
         cmocka_unit_test(test_long_lossy_line),
         cmocka_unit_test(test_repair_is_fixed_point),
+        cmocka_unit_test(test_garbage_stops_at_work_limit),
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_nul_bytes_kept),
         cmocka_unit_test(test_lone_lead_byte),

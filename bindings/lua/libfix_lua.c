@@ -166,13 +166,14 @@ static void push_flag(lua_State *L, const libfix_result *res, unsigned flag, con
     lua_setfield(L, -2, name);
 }
 
-/* text, {changed=, lossy=, unrecoverable=, confidence=, steps={...}} */
+/* text, {changed=, lossy=, unrecoverable=, limited=, confidence=, steps={...}} */
 static void push_result(lua_State *L, const libfix_result *res) {
     lua_pushlstring(L, res->text ? res->text : "", res->len);
-    lua_createtable(L, 0, 5);
+    lua_createtable(L, 0, 6);
     push_flag(L, res, LIBFIX_CHANGED, "changed");
     push_flag(L, res, LIBFIX_LOSSY, "lossy");
     push_flag(L, res, LIBFIX_UNRECOVERABLE, "unrecoverable");
+    push_flag(L, res, LIBFIX_LIMITED, "limited");
     lua_pushnumber(L, res->confidence);
     lua_setfield(L, -2, "confidence");
     lua_createtable(L, (int)res->n_steps, 0);

@@ -59,6 +59,7 @@ _TARGETS = {"hans": _libfix.TARGET_HANS, "keep": _libfix.TARGET_KEEP}
 _CHANGED = _libfix.CHANGED
 _LOSSY = _libfix.LOSSY
 _UNRECOVERABLE = _libfix.UNRECOVERABLE
+_LIMITED = _libfix.LIMITED
 
 
 class Repair(NamedTuple):
@@ -79,6 +80,9 @@ class Repair(NamedTuple):
     """Bytes had been destroyed; some characters were guessed or replaced."""
     unrecoverable: bool
     """Damage was found that could not be undone."""
+    limited: bool
+    """The search reached its work limit (text that no repair settles, as garbage): the damage
+    found was left as it came."""
 
 
 def _check_target(target: object) -> int:
@@ -99,7 +103,7 @@ def _check_flag(name: str, value: object) -> bool:
 def _explained(raw: Tuple[str, Tuple[str, ...], float, int]) -> Repair:
     text, steps, confidence, flags = raw
     return Repair(text, steps, confidence, bool(flags & _CHANGED), bool(flags & _LOSSY),
-                  bool(flags & _UNRECOVERABLE))
+                  bool(flags & _UNRECOVERABLE), bool(flags & _LIMITED))
 
 
 class Repairer:
@@ -219,7 +223,7 @@ def repair(data: Data, *, target: str = "hans") -> str:
 
 def explain(data: Data, *, target: str = "hans") -> Repair:
     """Repair ``data`` and say what was done: a :class:`Repair` with the text, the steps
-    undone, a confidence and the flags ``changed``, ``lossy`` and ``unrecoverable``.
+    undone, a confidence and the flags ``changed``, ``lossy``, ``unrecoverable`` and ``limited``.
 
     Arguments and errors are those of :func:`repair`.
     """

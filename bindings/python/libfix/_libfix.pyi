@@ -8,6 +8,7 @@ _BytesLike = Union[bytes, bytearray, memoryview]
 CHANGED: int
 LOSSY: int
 UNRECOVERABLE: int
+LIMITED: int
 TARGET_HANS: int
 TARGET_KEEP: int
 HEADER_VERSION: str

@@ -396,6 +396,7 @@ PyMODINIT_FUNC PyInit__libfix(void) {
     if (PyModule_AddIntConstant(m, "CHANGED", LIBFIX_CHANGED) < 0 ||
         PyModule_AddIntConstant(m, "LOSSY", LIBFIX_LOSSY) < 0 ||
         PyModule_AddIntConstant(m, "UNRECOVERABLE", LIBFIX_UNRECOVERABLE) < 0 ||
+        PyModule_AddIntConstant(m, "LIMITED", LIBFIX_LIMITED) < 0 ||
         PyModule_AddIntConstant(m, "TARGET_HANS", LIBFIX_TARGET_HANS) < 0 ||
         PyModule_AddIntConstant(m, "TARGET_KEEP", LIBFIX_TARGET_KEEP) < 0 ||
         PyModule_AddStringConstant(m, "HEADER_VERSION", LIBFIX_VERSION_STRING) < 0)

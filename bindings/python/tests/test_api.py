@@ -154,7 +154,7 @@ def test_explain_returns_a_repair():
         assert isinstance(r.text, str)
         assert isinstance(r.steps, tuple) and all(isinstance(s, str) and s for s in r.steps)
         assert isinstance(r.confidence, float) and 0.0 <= r.confidence <= 1.0
-        for flag in (r.changed, r.lossy, r.unrecoverable):
+        for flag in (r.changed, r.lossy, r.unrecoverable, r.limited):
             assert type(flag) is bool
         assert r.text == libfix.repair(data)
         text_in = data if isinstance(data, str) else None
@@ -173,7 +173,19 @@ def test_repair_is_immutable():
 
 def test_clean_text_is_unchanged():
     r = libfix.explain(CLEAN)
-    assert r.text == CLEAN and not r.changed and not r.lossy and not r.unrecoverable
+    assert r.text == CLEAN and not r.changed and not r.lossy and not r.unrecoverable and not r.limited
+
+
+@pytest.mark.engine
+def test_garbage_is_left_as_it_came_and_flagged_limited():
+    # Latin-1 letters in UTF-8: every pass reads them a little differently; the search stops
+    # at its work limit and gives the text back
+    import random
+    rng = random.Random(5)
+    text = "".join(chr(rng.randrange(0xA1, 0x100)) for _ in range(5000))
+    r = libfix.explain(text)
+    assert r.limited and not r.changed and r.text == text
+    assert libfix.repair(r.text) == r.text
 
 
 @pytest.mark.engine
