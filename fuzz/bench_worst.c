@@ -6,7 +6,13 @@
  *
  * -m caps the sizes (default 1048576); -g runs only the named generators; -c SECONDS skips
  * a size when one repair of it would take longer than that, judging by the size before it
- * (ten times smaller; default 120). */
+ * (ten times smaller; default 120).
+ *
+ *   bench_worst -r RECORDS.jsonl
+ *
+ * times the repair of every record ("input" or "input_b64", as libfix-eval reads them; each
+ * repeated for at least 2 ms) and prints the time per byte by input size: median, 99th
+ * percentile, worst, how many records take over 1 us a byte, and the longest single repair. */
 #define _POSIX_C_SOURCE 200809L /* strdup, clock_gettime, pthread barriers under -std=c11 */
 #include <stdint.h>
 #include <stdio.h>
@@ -14,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "jsonl.h"
 #include "libfix.h"
 
 typedef struct text {
@@ -142,10 +149,96 @@ static double now(void) {
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+typedef struct timing {
+    double nspb; /* ns per input byte */
+    size_t n;
+} timing;
+
+static int cmp_timing(const void *a, const void *b) {
+    double x = ((const timing *)a)->nspb, y = ((const timing *)b)->nspb;
+    return x < y ? -1 : x > y;
+}
+
+static int run_records(libfix_ctx *ctx, const char *path) {
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        perror(path);
+        return 1;
+    }
+    char *line = NULL;
+    size_t cap = 0, nt = 0, capt = 0;
+    timing *t = NULL;
+    lfx_buf input, raw;
+    lfx_buf_init(&input);
+    lfx_buf_init(&raw);
+    while (getline(&line, &cap, f) > 0) {
+        const lfx_buf *src = &input;
+        if (!lfx_json_get_string(line, "input", &input)) {
+            if (!lfx_json_get_string(line, "input_b64", &input)) continue;
+            lfx_b64decode(&input, &raw);
+            src = &raw;
+        }
+        double total = 0;
+        unsigned long runs = 0;
+        do {
+            libfix_result r;
+            double t0 = now();
+            if (libfix_repair(ctx, (const char *)src->data, src->len, &r) != LIBFIX_OK) {
+                fprintf(stderr, "repair failed\n");
+                return 1;
+            }
+            total += now() - t0;
+            libfix_result_clear(&r);
+            runs++;
+        } while (total < 0.002 && runs < 10000);
+        if (nt == capt) {
+            capt = capt ? 2 * capt : 1024;
+            t = realloc(t, capt * sizeof *t);
+            if (!t) abort();
+        }
+        t[nt].n = src->len;
+        t[nt].nspb = total / (double)runs * 1e9 / (double)(src->len ? src->len : 1);
+        nt++;
+    }
+    free(line);
+    fclose(f);
+    lfx_buf_free(&input);
+    lfx_buf_free(&raw);
+    static const size_t lo[] = {0, 50, 100, 256, 1024}, hi[] = {50, 100, 256, 1024, (size_t)-1};
+    printf("%-12s %6s %10s %10s %10s %8s %12s\n", "bytes", "n", "median", "p99", "worst", ">1us/B",
+           "longest");
+    for (size_t c = 0; c < 5; c++) {
+        timing *s = malloc((nt ? nt : 1) * sizeof *s);
+        if (!s) abort();
+        size_t k = 0, over = 0;
+        double longest = 0;
+        for (size_t i = 0; i < nt; i++)
+            if (t[i].n >= lo[c] && t[i].n < hi[c]) {
+                s[k++] = t[i];
+                over += t[i].nspb > 1000;
+                if (t[i].nspb * (double)t[i].n > longest) longest = t[i].nspb * (double)t[i].n;
+            }
+        if (k) {
+            qsort(s, k, sizeof *s, cmp_timing);
+            char name[32];
+            if (hi[c] == (size_t)-1)
+                snprintf(name, sizeof name, "%zu-", lo[c]);
+            else
+                snprintf(name, sizeof name, "%zu-%zu", lo[c], hi[c] - 1);
+            printf("%-12s %6zu %7.0f ns %7.0f ns %7.0f ns %8zu %9.2f ms\n", name, k, s[k / 2].nspb,
+                   s[(size_t)((double)k * 0.99)].nspb, s[k - 1].nspb, over, longest / 1e6);
+        }
+        free(s);
+    }
+    free(t);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     size_t max = (size_t)1 << 20;
     double cap = 120;
     const char *only[N_GENS];
+    const char *records = NULL;
     size_t n_only = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-m") == 0 && i + 1 < argc)
@@ -154,8 +247,10 @@ int main(int argc, char **argv) {
             cap = strtod(argv[++i], NULL);
         else if (strcmp(argv[i], "-g") == 0 && i + 1 < argc && n_only < N_GENS)
             only[n_only++] = argv[++i];
+        else if (strcmp(argv[i], "-r") == 0 && i + 1 < argc)
+            records = argv[++i];
         else {
-            fprintf(stderr, "usage: %s [-m MAX_BYTES] [-c SECONDS] [-g NAME]...\n", argv[0]);
+            fprintf(stderr, "usage: %s [-m MAX_BYTES] [-c SECONDS] [-g NAME]... | -r RECORDS.jsonl\n", argv[0]);
             return 2;
         }
     }
@@ -163,6 +258,11 @@ int main(int argc, char **argv) {
     enum { NS = sizeof sizes / sizeof sizes[0] };
     libfix_ctx *ctx = libfix_new(NULL, NULL);
     if (!ctx) return 1;
+    if (records) {
+        int rc = run_records(ctx, records);
+        libfix_free(ctx);
+        return rc;
+    }
     printf("%-16s %10s %10s %10s %10s %10s   %s\n", "input", "100 B", "1 KB", "10 KB", "100 KB", "1 MB",
            "ratio of ns/byte 1K/100 10K/1K 100K/10K 1M/100K");
     double worst = 0, worst_1k = 0;

@@ -144,6 +144,8 @@ typedef struct beam_ctx {
     bstate cur[BEAM], next[BEAM];
     int ncur, nnext;
     float worst_rank; /* of next, once it holds BEAM states */
+    float nrank[BEAM];  /* cost + h of each state in next */
+    uint32_t nkey[BEAM]; /* a hash of what makes two states of next the same (offer) */
     uint8_t rejects[256]; /* for a U+FFFD slot: the bytes the seen decoder rejects before the next */
     long *budget; /* offers left for this text; at 0 unknown bytes are no longer guessed */
     int open_before; /* an unmatched '(' earlier on the line: a swallowed ')' is likely */
@@ -300,13 +302,18 @@ static void offer(beam_ctx *bc, const bstate *s, const uint8_t *b, int n, float 
     float rank = cost + t.h;
     /* a full beam takes only what beats its worst state (the usual case is a quick no) */
     if (bc->nnext == BEAM && rank >= bc->worst_rank) return;
+    /* the same (carry, last two characters, ...) kept already: the cheaper stays. The key is a
+     * hash of what makes states the same, compared first. */
+    uint32_t key = (last * 0x9E3779B1u) ^ (last2 * 0x85EBCA77u) ^ ((uint32_t)t.ncarry << 24) ^
+                   ((uint32_t)t.fffd_prev << 31) ^ ((uint32_t)t.depth << 16) ^ ((uint32_t)t.fffd_byte << 8);
+    for (int i = 0; i < t.ncarry; i++) key = (key ^ t.carry[i]) * 0x01000193u;
     int at = -1;
     for (int i = 0; i < bc->nnext; i++) {
+        if (bc->nkey[i] != key) continue;
         bstate *o = &bc->next[i];
         if (o->ncarry == t.ncarry && o->last == last && o->last2 == last2 && o->fffd_prev == t.fffd_prev &&
-            o->depth == t.depth &&
-            o->fffd_byte == t.fffd_byte && same_bytes(o->carry, t.carry, t.ncarry)) {
-            if (rank >= o->cost + o->h) return;
+            o->depth == t.depth && o->fffd_byte == t.fffd_byte && same_bytes(o->carry, t.carry, t.ncarry)) {
+            if (rank >= bc->nrank[i]) return;
             at = i;
             break;
         }
@@ -317,8 +324,8 @@ static void offer(beam_ctx *bc, const bstate *s, const uint8_t *b, int n, float 
         } else {
             at = 0;
             for (int i = 1; i < BEAM; i++)
-                if (bc->next[i].cost + bc->next[i].h > bc->next[at].cost + bc->next[at].h) at = i;
-            if (bc->next[at].cost + bc->next[at].h <= rank) return;
+                if (bc->nrank[i] > bc->nrank[at]) at = i;
+            if (bc->nrank[at] <= rank) return;
         }
     }
     t.last = last;
@@ -326,10 +333,12 @@ static void offer(beam_ctx *bc, const bstate *s, const uint8_t *b, int n, float 
     t.hist = s->hist;
     for (int j = 0; j < k; j++) t.hist = arena_push(bc, t.hist, cps[j]);
     bc->next[at] = t;
+    bc->nrank[at] = rank;
+    bc->nkey[at] = key;
     if (bc->nnext == BEAM) {
-        float w = bc->next[0].cost + bc->next[0].h;
+        float w = bc->nrank[0];
         for (int i = 1; i < BEAM; i++)
-            if (bc->next[i].cost + bc->next[i].h > w) w = bc->next[i].cost + bc->next[i].h;
+            if (bc->nrank[i] > w) w = bc->nrank[i];
         bc->worst_rank = w;
     }
 }
