@@ -116,6 +116,8 @@ float lfx_model_cost3(uint32_t prev2, uint32_t prev, uint32_t cp);
 float lfx_model_unigram(uint32_t cp);
 /* Cost of a whole sequence, sum of lfx_model_cost3; per_cp (may be NULL) receives each term. */
 double lfx_model_score(const uint32_t *cp, size_t n, float *per_cp);
+/* The float sum of lfx_model_cost3 over cp[0..n) after prev2, prev (a span inside a text). */
+float lfx_model_sum(const uint32_t *cp, size_t n, uint32_t prev2, uint32_t prev);
 
 /* ---- script layer (script.c) ------------------------------------------------------------ */
 

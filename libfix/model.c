@@ -280,6 +280,49 @@ static float model_cost3(uint32_t prev2, uint32_t prev, uint32_t c) {
     return model_cost(prev, c);
 }
 
+/* model_cost3 in a left-to-right scan, sparing a hash probe per Han character: *k holds the
+ * pair entry of (prev2, prev) when the step before looked it up (K_UNKNOWN otherwise), and
+ * gets that of (prev, c) when this step looks it up. The same value as model_cost3. */
+#define K_UNKNOWN (-2)
+static float model_cost3_k(uint32_t prev2, uint32_t prev, uint32_t c0, int32_t *k) {
+    int32_t kin = *k;
+    *k = K_UNKNOWN;
+    if (!(prev2 >= LFX_HAN_LO && prev2 <= LFX_HAN_HI && prev >= LFX_HAN_LO && prev <= LFX_HAN_HI &&
+          c0 >= LFX_HAN_LO && c0 <= LFX_HAN_HI))
+        return model_cost(prev, c0);
+    uint32_t a = simplified(prev2), b = simplified(prev), c = simplified(c0);
+    float extra = (c != c0) ? lfx_model_trad_bits : 0.0f;
+    int32_t kab = kin != K_UNKNOWN ? kin : pair_entry(a, b);
+    if (kab < 0 || lfx_tri_index[kab] == lfx_tri_index[kab + 1]) {
+        int32_t kbc = pair_entry(b, c);
+        *k = kbc;
+        float pc = kbc >= 0 ? lfx_pair_cost[kbc] * 0.125f
+                            : (lfx_han_end_cost[b - LFX_HAN_LO] + lfx_han_start_cost[c - LFX_HAN_LO]) * 0.125f;
+        return pc + extra;
+    }
+    int32_t t = find_u16(lfx_tri_third, lfx_tri_index[kab], lfx_tri_index[kab + 1], (uint16_t)(c - LFX_HAN_LO));
+    if (t >= 0) return lfx_tri_cost[t] * 0.125f + extra;
+    float ended = (lfx_pair_mu_end[kab] + lfx_han_start_cost[c - LFX_HAN_LO]) * 0.125f;
+    int32_t kbc = pair_entry(b, c);
+    *k = kbc;
+    float pc = kbc >= 0 ? lfx_pair_cost[kbc] * 0.125f
+                        : (lfx_han_end_cost[b - LFX_HAN_LO] + lfx_han_start_cost[c - LFX_HAN_LO]) * 0.125f;
+    float apart = lfx_pair_mu_rest[kab] * 0.125f + pc;
+    return (ended < apart ? ended : apart) + extra;
+}
+
+float lfx_model_sum(const uint32_t *cp, size_t n, uint32_t prev2, uint32_t prev) {
+    pthread_once(&g_model_once, model_init);
+    float sum = 0;
+    int32_t k = K_UNKNOWN;
+    for (size_t i = 0; i < n; i++) {
+        sum += model_cost3_k(prev2, prev, cp[i], &k);
+        prev2 = prev;
+        prev = cp[i];
+    }
+    return sum;
+}
+
 float lfx_model_cost(uint32_t prev, uint32_t c) {
     pthread_once(&g_model_once, model_init);
     return model_cost(prev, c);
@@ -299,8 +342,9 @@ double lfx_model_score(const uint32_t *cp, size_t n, float *per_cp) {
     pthread_once(&g_model_once, model_init);
     double sum = 0;
     uint32_t prev = 0, prev2 = 0;
+    int32_t k = K_UNKNOWN;
     for (size_t i = 0; i < n; i++) {
-        float c = model_cost3(prev2, prev, cp[i]);
+        float c = model_cost3_k(prev2, prev, cp[i], &k);
         if (per_cp) per_cp[i] = c;
         sum += c;
         prev2 = prev;

@@ -838,13 +838,7 @@ void lfx_latin_fit(const uint32_t *in, size_t n, double fit[3]) {
 /* A span with no markers usually decodes as it is (the scan did it): its model cost in the
  * context of the text before it. */
 static float decoded_cost(const uint32_t *cps, size_t n, uint32_t prev2, uint32_t prev) {
-    float c = 0;
-    for (size_t j = 0; j < n; j++) {
-        c += lfx_model_cost3(prev2, prev, cps[j]);
-        prev2 = prev;
-        prev = cps[j];
-    }
-    return c;
+    return lfx_model_sum(cps, n, prev2, prev);
 }
 
 static int is_han(uint32_t c) { return c >= 0x3400 && c <= 0x9FFF; }
