@@ -100,7 +100,10 @@ LIBFIX_API void libfix_free(libfix_ctx *ctx);
  * out is overwritten (it need not be initialised); on success the caller must call
  * libfix_result_clear(out). On error out holds nothing that needs freeing.
  * Returns LIBFIX_OK, LIBFIX_E_INVALID (ctx or out NULL, or in NULL with len > 0),
- * LIBFIX_E_NOMEM, LIBFIX_E_TOO_LARGE. Clean text comes back byte for byte. */
+ * LIBFIX_E_NOMEM, LIBFIX_E_TOO_LARGE. Clean text comes back byte for byte. The output is a
+ * fixed point: repairing it again gives it back. The work is bounded and linear in len: text
+ * that no repair settles (garbage) comes back as it was (raw bytes: decoded), flagged
+ * LIBFIX_LIMITED. */
 LIBFIX_API int libfix_repair(libfix_ctx *ctx, const char *in, size_t len, libfix_result *out);
 
 /* Release what a result holds and zero it. NULL or an already cleared result does nothing. */
