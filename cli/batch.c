@@ -17,6 +17,7 @@ void zhfix_stats_record(zhfix_stats *st, unsigned flags, int failed) {
     if (flags & LIBFIX_CHANGED) st->changed++;
     if (flags & LIBFIX_LOSSY) st->lossy++;
     if (flags & LIBFIX_UNRECOVERABLE) st->unrecoverable++;
+    if (flags & LIBFIX_LIMITED) st->limited++;
     if (failed) st->failed++;
 }
 
@@ -69,6 +70,7 @@ void zhfix_stats_merge(zhfix_stats *into, zhfix_stats *from) {
     into->changed += from->changed;
     into->lossy += from->lossy;
     into->unrecoverable += from->unrecoverable;
+    into->limited += from->limited;
     into->failed += from->failed;
     for (size_t i = 0; i < from->n_chains; i++)
         add_chain(into, from->chains[i].chain, strlen(from->chains[i].chain), from->chains[i].n);
@@ -82,10 +84,10 @@ static int chain_order(const void *a, const void *b) {
 }
 
 void zhfix_stats_print(const zhfix_stats *st, zhfix_buf *out) {
-    zhfix_buf_printf(out, "records: %llu\nchanged: %llu\nlossy: %llu\nunrecoverable: %llu\nfailed: %llu\n",
+    zhfix_buf_printf(out, "records: %llu\nchanged: %llu\nlossy: %llu\nunrecoverable: %llu\nlimited: %llu\nfailed: %llu\n",
                      (unsigned long long)st->records, (unsigned long long)st->changed,
                      (unsigned long long)st->lossy, (unsigned long long)st->unrecoverable,
-                     (unsigned long long)st->failed);
+                     (unsigned long long)st->limited, (unsigned long long)st->failed);
     zhfix_chain_count *sorted = zhfix_xmalloc((st->n_chains + 1) * sizeof *sorted);
     if (st->n_chains) memcpy(sorted, st->chains, st->n_chains * sizeof *sorted);
     qsort(sorted, st->n_chains, sizeof *sorted, chain_order);
@@ -325,6 +327,8 @@ static void process_text(zhfix_worker *w, zhfix_job *job) {
                     if (cfg->explain) explain_stderr(job, line, &r);
                 } else {
                     flags &= ~LIBFIX_CHANGED;
+                    /* left as it was because the search reached its work limit: said too */
+                    if (cfg->explain && (r.flags & LIBFIX_LIMITED)) explain_stderr(job, line, &r);
                 }
             }
         }
@@ -376,6 +380,7 @@ static void process_whole(zhfix_worker *w, zhfix_job *job) {
         if (cfg->explain) explain_stderr(job, 0, &r);
         zhfix_buf_append(&job->out, r.text, r.len);
     } else {
+        if (cfg->explain && (r.flags & LIBFIX_LIMITED)) explain_stderr(job, 0, &r);
         job->out_is_in = 1;
     }
     libfix_result_clear(&r);

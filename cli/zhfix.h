@@ -123,7 +123,7 @@ typedef struct zhfix_chain_count {
 } zhfix_chain_count;
 
 typedef struct zhfix_stats {
-    uint64_t records, changed, lossy, unrecoverable, failed;
+    uint64_t records, changed, lossy, unrecoverable, limited, failed;
     zhfix_chain_count *chains;
     size_t n_chains, cap_chains;
 } zhfix_stats;

@@ -252,6 +252,14 @@ check "--stats lossy line present" has "$T/err" '^lossy: [0-9]*$'
 check "--stats unrecoverable line present" has "$T/err" '^unrecoverable: [0-9]*$'
 check "--stats failed" has "$T/err" '^failed: 0$'
 check "--stats chain counts" has "$T/err" '^chain .*: 1$'
+check "--stats limited: none on a damaged line" has "$T/err" '^limited: 0$'
+# garbage that no repair settles (Latin-1 letters in UTF-8) is left as it was, and said so
+awk 'BEGIN { for (i = 0; i < 2500; i++) printf "%c", 161 + (i * 37 + int(i * i / 7)) % 95; print "" }' </dev/null |
+    iconv -f latin1 -t utf-8 >"$T/garbage.txt"
+zh --explain --stats "$T/garbage.txt"
+check "garbage left as it was" same "$T/out" "$T/garbage.txt"
+check "garbage: --explain names it limited" has "$T/err" '"flags":\[[^]]*"limited"'
+check "garbage: --stats counts it limited" has "$T/err" '^limited: 1$'
 zh --stats "$NEWS" "$NEWS"
 check "--stats over two files" has "$T/err" '^records: 18$'
 check "--stats: unchanged, no chains" lacks "$T/err" '^chain' 
