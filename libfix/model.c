@@ -149,12 +149,14 @@ static int32_t pair_entry(uint32_t a, uint32_t b) {
     return find_u16(lfx_pair_second, lfx_pair_index[ai], lfx_pair_index[ai + 1], (uint16_t)bi);
 }
 
-/* Cost of b after a, both Simplified forms, without the Traditional extra. */
-static float pair_cost_s(uint32_t a, uint32_t b) {
-    int32_t k = pair_entry(a, b);
+/* Cost of b after a, both Simplified forms, without the Traditional extra, given the pair's
+ * entry k (pair_entry(a, b)). */
+static float pair_cost_at(int32_t k, uint32_t a, uint32_t b) {
     if (k >= 0) return lfx_pair_cost[k] * 0.125f;
     return (lfx_han_end_cost[a - LFX_HAN_LO] + lfx_han_start_cost[b - LFX_HAN_LO]) * 0.125f;
 }
+
+static float pair_cost_s(uint32_t a, uint32_t b) { return pair_cost_at(pair_entry(a, b), a, b); }
 
 /* Pairs are looked up on the Simplified forms; a Traditional second character costs extra. */
 static float han_pair(uint32_t a0, uint32_t b0) {
@@ -162,18 +164,27 @@ static float han_pair(uint32_t a0, uint32_t b0) {
     return pair_cost_s(simplified(a0), b) + ((b != b0) ? lfx_model_trad_bits : 0.0f);
 }
 
-/* c after a b, all Han: the trigram inside a word where (a, b) has any, else the pair. */
-static float han_triple(uint32_t a0, uint32_t b0, uint32_t c0) {
+/* c after a b, all Han: the trigram inside a word where (a, b) has any, else the pair. In a
+ * left-to-right scan a hash probe per character is spared: *k holds the pair entry of (a, b)
+ * when the step before looked it up (K_UNKNOWN otherwise), and gets that of (b, c) when this
+ * step looks it up. */
+#define K_UNKNOWN (-2)
+static float han_triple(uint32_t a0, uint32_t b0, uint32_t c0, int32_t *k) {
     uint32_t a = simplified(a0), b = simplified(b0), c = simplified(c0);
     float extra = (c != c0) ? lfx_model_trad_bits : 0.0f;
-    int32_t k = pair_entry(a, b);
-    if (k < 0 || lfx_tri_index[k] == lfx_tri_index[k + 1]) return pair_cost_s(b, c) + extra;
-    int32_t t = find_u16(lfx_tri_third, lfx_tri_index[k], lfx_tri_index[k + 1], (uint16_t)(c - LFX_HAN_LO));
+    int32_t kab = *k != K_UNKNOWN ? *k : pair_entry(a, b);
+    *k = K_UNKNOWN;
+    if (kab < 0 || lfx_tri_index[kab] == lfx_tri_index[kab + 1]) {
+        *k = pair_entry(b, c);
+        return pair_cost_at(*k, b, c) + extra;
+    }
+    int32_t t = find_u16(lfx_tri_third, lfx_tri_index[kab], lfx_tri_index[kab + 1], (uint16_t)(c - LFX_HAN_LO));
     if (t >= 0) return lfx_tri_cost[t] * 0.125f + extra;
     /* not a word's continuation: the word ends at b, or (a, b) were two words after all; the
      * larger of the two terms stands for their sum */
-    float ended = (lfx_pair_mu_end[k] + lfx_han_start_cost[c - LFX_HAN_LO]) * 0.125f;
-    float apart = lfx_pair_mu_rest[k] * 0.125f + pair_cost_s(b, c);
+    float ended = (lfx_pair_mu_end[kab] + lfx_han_start_cost[c - LFX_HAN_LO]) * 0.125f;
+    *k = pair_entry(b, c);
+    float apart = lfx_pair_mu_rest[kab] * 0.125f + pair_cost_at(*k, b, c);
     return (ended < apart ? ended : apart) + extra;
 }
 
@@ -273,42 +284,18 @@ static float model_cost(uint32_t prev, uint32_t c) {
     return cost;
 }
 
-static float model_cost3(uint32_t prev2, uint32_t prev, uint32_t c) {
+/* The cost of c after prev2, prev; *k as for han_triple (K_UNKNOWN out of a run of Han). */
+static float model_cost3_k(uint32_t prev2, uint32_t prev, uint32_t c, int32_t *k) {
     if (prev2 >= LFX_HAN_LO && prev2 <= LFX_HAN_HI && prev >= LFX_HAN_LO && prev <= LFX_HAN_HI &&
         c >= LFX_HAN_LO && c <= LFX_HAN_HI)
-        return han_triple(prev2, prev, c);
+        return han_triple(prev2, prev, c, k);
+    *k = K_UNKNOWN;
     return model_cost(prev, c);
 }
 
-/* model_cost3 in a left-to-right scan, sparing a hash probe per Han character: *k holds the
- * pair entry of (prev2, prev) when the step before looked it up (K_UNKNOWN otherwise), and
- * gets that of (prev, c) when this step looks it up. The same value as model_cost3. */
-#define K_UNKNOWN (-2)
-static float model_cost3_k(uint32_t prev2, uint32_t prev, uint32_t c0, int32_t *k) {
-    int32_t kin = *k;
-    *k = K_UNKNOWN;
-    if (!(prev2 >= LFX_HAN_LO && prev2 <= LFX_HAN_HI && prev >= LFX_HAN_LO && prev <= LFX_HAN_HI &&
-          c0 >= LFX_HAN_LO && c0 <= LFX_HAN_HI))
-        return model_cost(prev, c0);
-    uint32_t a = simplified(prev2), b = simplified(prev), c = simplified(c0);
-    float extra = (c != c0) ? lfx_model_trad_bits : 0.0f;
-    int32_t kab = kin != K_UNKNOWN ? kin : pair_entry(a, b);
-    if (kab < 0 || lfx_tri_index[kab] == lfx_tri_index[kab + 1]) {
-        int32_t kbc = pair_entry(b, c);
-        *k = kbc;
-        float pc = kbc >= 0 ? lfx_pair_cost[kbc] * 0.125f
-                            : (lfx_han_end_cost[b - LFX_HAN_LO] + lfx_han_start_cost[c - LFX_HAN_LO]) * 0.125f;
-        return pc + extra;
-    }
-    int32_t t = find_u16(lfx_tri_third, lfx_tri_index[kab], lfx_tri_index[kab + 1], (uint16_t)(c - LFX_HAN_LO));
-    if (t >= 0) return lfx_tri_cost[t] * 0.125f + extra;
-    float ended = (lfx_pair_mu_end[kab] + lfx_han_start_cost[c - LFX_HAN_LO]) * 0.125f;
-    int32_t kbc = pair_entry(b, c);
-    *k = kbc;
-    float pc = kbc >= 0 ? lfx_pair_cost[kbc] * 0.125f
-                        : (lfx_han_end_cost[b - LFX_HAN_LO] + lfx_han_start_cost[c - LFX_HAN_LO]) * 0.125f;
-    float apart = lfx_pair_mu_rest[kab] * 0.125f + pc;
-    return (ended < apart ? ended : apart) + extra;
+static float model_cost3(uint32_t prev2, uint32_t prev, uint32_t c) {
+    int32_t k = K_UNKNOWN;
+    return model_cost3_k(prev2, prev, c, &k);
 }
 
 float lfx_model_sum(const uint32_t *cp, size_t n, uint32_t prev2, uint32_t prev) {
