@@ -688,14 +688,10 @@ int lfx_engine_repair(libfix_ctx *ctx, const uint8_t *in, size_t n, lfx_buf *out
             *flags |= LFX_TOUCHED | LFX_RAW;
             continue;
         }
-        /* once the work this repair may do is done, the pass is void (the caller gives back
-         * its base): the rest is only scanned for raw bytes, not searched */
+        /* once the work this repair may do is done (LFX_LIMITED, set after the unit that
+         * reached the limit), the pass is void and the caller gives back its base: the rest is
+         * only scanned for raw bytes, not searched */
         if (!(need & mask) || (*flags & LFX_LIMITED)) {
-            i = end;
-            continue;
-        }
-        if (*spent >= limit) {
-            *flags |= LFX_LIMITED;
             i = end;
             continue;
         }
