@@ -149,6 +149,25 @@ static double now(void) {
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+/* Seconds one libfix_repair of p[0..n) takes: repeated until the calls cover min_total seconds
+ * or max_runs calls. -1 if a repair fails. */
+static double time_repair(libfix_ctx *ctx, const char *p, size_t n, double min_total, unsigned long max_runs) {
+    double total = 0;
+    unsigned long runs = 0;
+    do {
+        libfix_result r;
+        double t0 = now();
+        if (libfix_repair(ctx, p, n, &r) != LIBFIX_OK) {
+            fprintf(stderr, "repair failed\n");
+            return -1;
+        }
+        total += now() - t0;
+        libfix_result_clear(&r);
+        runs++;
+    } while (total < min_total && runs < max_runs);
+    return total / (double)runs;
+}
+
 typedef struct timing {
     double nspb; /* ns per input byte */
     size_t n;
@@ -178,26 +197,15 @@ static int run_records(libfix_ctx *ctx, const char *path) {
             lfx_b64decode(&input, &raw);
             src = &raw;
         }
-        double total = 0;
-        unsigned long runs = 0;
-        do {
-            libfix_result r;
-            double t0 = now();
-            if (libfix_repair(ctx, (const char *)src->data, src->len, &r) != LIBFIX_OK) {
-                fprintf(stderr, "repair failed\n");
-                return 1;
-            }
-            total += now() - t0;
-            libfix_result_clear(&r);
-            runs++;
-        } while (total < 0.002 && runs < 10000);
+        double per_call = time_repair(ctx, (const char *)src->data, src->len, 0.002, 10000);
+        if (per_call < 0) return 1;
         if (nt == capt) {
             capt = capt ? 2 * capt : 1024;
             t = realloc(t, capt * sizeof *t);
             if (!t) abort();
         }
         t[nt].n = src->len;
-        t[nt].nspb = total / (double)runs * 1e9 / (double)(src->len ? src->len : 1);
+        t[nt].nspb = per_call * 1e9 / (double)(src->len ? src->len : 1);
         nt++;
     }
     free(line);
@@ -285,20 +293,8 @@ int main(int argc, char **argv) {
             rng = 12345;
             while (t.n < sizes[s]) gens[g].fn(&t);
             /* repeat small inputs so that each figure covers at least 0.3 s */
-            double total = 0;
-            unsigned long runs = 0;
-            do {
-                libfix_result r;
-                double t0 = now();
-                if (libfix_repair(ctx, t.p, t.n, &r) != LIBFIX_OK) {
-                    fprintf(stderr, "repair failed\n");
-                    return 1;
-                }
-                total += now() - t0;
-                libfix_result_clear(&r);
-                runs++;
-            } while (total < 0.3 && runs < 100000);
-            last_run = total / (double)runs;
+            last_run = time_repair(ctx, t.p, t.n, 0.3, 100000);
+            if (last_run < 0) return 1;
             nspb[s] = last_run / (double)t.n * 1e9;
             if (nspb[s] > worst) worst = nspb[s];
             if (sizes[s] >= 1000 && nspb[s] > worst_1k) worst_1k = nspb[s];
