@@ -133,6 +133,7 @@ typedef struct bstate {
     int32_t hist;
     uint32_t guessed; /* unknown bytes filled so far */
     uint8_t depth;    /* brackets opened in the span and not yet closed */
+    uint8_t closed;   /* brackets the span closed that it did not open */
 } bstate;
 
 typedef struct beam_ctx {
@@ -148,8 +149,10 @@ typedef struct beam_ctx {
     uint32_t nkey[BEAM]; /* a hash of what makes two states of next the same (offer) */
     uint8_t rejects[256]; /* for a U+FFFD slot: the bytes the seen decoder rejects before the next */
     long *budget; /* offers left for this text; at 0 unknown bytes are no longer guessed */
-    int open_before; /* an unmatched '(' earlier on the line: a swallowed ')' is likely */
-    int close_after; /* an unmatched ')' later on the line: a swallowed '(' is likely */
+    int open_before; /* unmatched '(' earlier on the line that the ')' later do not close: the
+                      * span may close so many (a swallowed ')' is likely) */
+    int close_after; /* unmatched ')' later on the line that the '(' earlier do not open: the
+                      * span may open so many (a swallowed '(' is likely) */
 } beam_ctx;
 
 /* ---- optimistic costs of unfinished characters ------------------------------------------ */
@@ -285,12 +288,12 @@ static void offer(beam_ctx *bc, const bstate *s, const uint8_t *b, int n, float 
         last2 = last;
         last = cps[i];
         /* brackets come in pairs: a closing one that nothing opened is unlikely text */
-        if (is_open(cps[i]) && t.depth < 255) {
-            t.depth++;
+        if (is_open(cps[i])) {
+            if (t.depth < 255) t.depth++;
         } else if (is_close(cps[i])) {
             if (t.depth)
                 t.depth--;
-            else if (!bc->open_before)
+            else if (t.closed < 255 && ++t.closed > bc->open_before)
                 cost += BRACKET_BITS;
         }
     }
@@ -305,14 +308,14 @@ static void offer(beam_ctx *bc, const bstate *s, const uint8_t *b, int n, float 
     /* the same (carry, last two characters, ...) kept already: the cheaper stays. The key is a
      * hash of what makes states the same, compared first. */
     uint32_t key = (last * 0x9E3779B1u) ^ (last2 * 0x85EBCA77u) ^ ((uint32_t)t.ncarry << 24) ^
-                   ((uint32_t)t.fffd_prev << 31) ^ ((uint32_t)t.depth << 16) ^ ((uint32_t)t.fffd_byte << 8);
+                   ((uint32_t)t.fffd_prev << 31) ^ ((uint32_t)t.depth << 16) ^ ((uint32_t)t.closed << 20) ^ ((uint32_t)t.fffd_byte << 8);
     for (int i = 0; i < t.ncarry; i++) key = (key ^ t.carry[i]) * 0x01000193u;
     int at = -1;
     for (int i = 0; i < bc->nnext; i++) {
         if (bc->nkey[i] != key) continue;
         bstate *o = &bc->next[i];
         if (o->ncarry == t.ncarry && o->last == last && o->last2 == last2 && o->fffd_prev == t.fffd_prev &&
-            o->depth == t.depth && o->fffd_byte == t.fffd_byte && same_bytes(o->carry, t.carry, t.ncarry)) {
+            o->depth == t.depth && o->closed == t.closed && o->fffd_byte == t.fffd_byte && same_bytes(o->carry, t.carry, t.ncarry)) {
             if (rank >= bc->nrank[i]) return;
             at = i;
             break;
@@ -396,6 +399,11 @@ static int dropped_bytes(lfx_seen seen, const uint8_t **set) {
  * state alone gives the same exact repairs as from the best 8 (and 8 the same as 32), at an
  * eighth of the work per gap; only hopeless text (UTF-8 read as Big5, half its characters
  * lost) reads differently. */
+/* Would bracket t, swallowed after state s, pair with one outside the span? */
+static int bracket_balances(const beam_ctx *bc, const bstate *s, uint8_t t) {
+    return (t == '(' && s->depth < bc->close_after) || (t == ')' && s->depth == 0 && s->closed < bc->open_before);
+}
+
 #define QMARK_TOP 1
 #define QMARK_KEEP_X 4
 #define QMARK_KEEP_T 4
@@ -528,7 +536,7 @@ static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s,
              * TAB are implausible */
             if (t < 0x20 && t != '\r' && t != '\n' && t != '\t') continue;
             float extra = 2 * GUESS_BITS;
-            if ((t == '(' && bc->close_after) || (t == ')' && bc->open_before)) extra -= BRACKET_BITS;
+            if (bracket_balances(bc, s, (uint8_t)t)) extra -= BRACKET_BITS;
             if (!ascii_t) {
                 uint8_t pair[2] = {x, (uint8_t)t};
                 offer(bc, s, pair, 2, extra, 2, 0);
@@ -552,7 +560,7 @@ static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s,
         for (int j = 0; j < ntk; j++) {
             uint8_t pair[2] = {x, tk[j].t};
             float extra = 2 * GUESS_BITS;
-            if ((tk[j].t == '(' && bc->close_after) || (tk[j].t == ')' && bc->open_before)) extra -= BRACKET_BITS;
+            if (bracket_balances(bc, s, tk[j].t)) extra -= BRACKET_BITS;
             offer(bc, s, pair, 2, extra, 2, 0);
         }
     }
@@ -635,7 +643,7 @@ static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n
         for (int k = 0; k < m; k++) {
             bc.cur[k].cost += lfx_model_cost(bc.cur[k].last, end);
             /* and an opening one that nothing closes */
-            if (!bc.close_after) bc.cur[k].cost += BRACKET_BITS * bc.cur[k].depth;
+            if (bc.cur[k].depth > bc.close_after) bc.cur[k].cost += BRACKET_BITS * (float)(bc.cur[k].depth - bc.close_after);
         }
         qsort(bc.cur, (size_t)m, sizeof(bstate), cmp_state);
         for (int k = 0; k < m; k++) {
@@ -890,35 +898,36 @@ static int plausible_decode(lfx_orig o, const uint32_t *orig, size_t no, const u
 }
 
 
-/* Is there an unmatched opening bracket on the line before [a, b), an unmatched closing one
- * after it, with no other '?' (another place the bracket could have been lost) in between?
- * Looks at most 256 code points each way. */
+/* How many unmatched opening brackets are on the line before [a, b), and how many unmatched
+ * closing ones after it, with no other '?' (another place a bracket could have been lost) in
+ * between? Those that pair with each other across the span cancel: out[0] is what the span may
+ * close, out[1] what it may open. Looks at most 256 code points each way. */
 static void bracket_context(const uint32_t *in, size_t n, size_t a, size_t b, int out[2]) {
-    int depth = 0;
-    out[0] = 0;
+    int depth = 0, opens = 0, closes = 0;
     size_t lo = a > 256 ? a - 256 : 0;
     for (size_t k = a; k > lo && in[k - 1] != '\n' && in[k - 1] != '?'; k--) {
         if (is_close(in[k - 1])) depth++;
         if (is_open(in[k - 1])) {
-            if (depth == 0) {
-                out[0] = 1;
-                break;
-            }
-            depth--;
+            if (depth == 0)
+                opens++;
+            else
+                depth--;
         }
     }
     depth = 0;
-    out[1] = 0;
     for (size_t k = b; k < n && k < b + 256 && in[k] != '\n' && in[k] != '?'; k++) {
         if (is_open(in[k])) depth++;
         if (is_close(in[k])) {
-            if (depth == 0) {
-                out[1] = 1;
-                break;
-            }
-            depth--;
+            if (depth == 0)
+                closes++;
+            else
+                depth--;
         }
     }
+    out[0] = opens > closes ? opens - closes : 0;
+    out[1] = closes > opens ? closes - opens : 0;
+    if (out[0] > 99) out[0] = 99;
+    if (out[1] > 99) out[1] = 99;
 }
 
 static int is_ascii_run_breaker(uint32_t cp) { return cp < 0x80 && cp != '?'; }

@@ -328,10 +328,55 @@ static void test_garbage_stops_at_work_limit(void **state) {
     free(latin);
 }
 
+/* Text whose parts are UTF-8 read by Windows as cp936, each part on its own (a damaged field
+ * inside a clean page), or left clean: parts[i][0] is 'g' (garbled) or 'c' (clean). The
+ * repair must give back the original exactly. */
+static void check_parts_repaired(const char *const *parts, size_t nparts) {
+    lfx_buf orig, garbled;
+    lfx_buf_init(&orig);
+    lfx_buf_init(&garbled);
+    for (size_t i = 0; i < nparts; i++) {
+        const char *t = parts[i] + 1;
+        size_t n = strlen(t);
+        lfx_buf_append(&orig, t, n);
+        if (parts[i][0] == 'g') {
+            lfx_u32 seen;
+            lfx_u32_init(&seen);
+            lfx_decode(LFX_CP936WIN, (const uint8_t *)t, n, &seen);
+            lfx_utf8_encode(seen.data, seen.len, &garbled);
+            lfx_u32_free(&seen);
+        } else {
+            lfx_buf_append(&garbled, t, n);
+        }
+    }
+    libfix_result r;
+    repair_ok((const char *)garbled.data, garbled.len, &r);
+    if (r.len != orig.len || memcmp(r.text, orig.data, orig.len) != 0)
+        fail_msg("%.*s\n  repaired as %s\n  not %.*s", (int)garbled.len, (const char *)garbled.data, r.text,
+                 (int)orig.len, (const char *)orig.data);
+    assert_true(r.flags & LIBFIX_LOSSY);
+    libfix_result_clear(&r);
+    lfx_buf_free(&orig);
+    lfx_buf_free(&garbled);
+}
+
+/* A '?' that swallowed a space before ASCII text, inside brackets that the line closes after
+ * the span: a swallowed ')' would leave that one unmatched. */
+static void test_brackets_pair_across_the_span(void **state) {
+    (void)state;
+    static const char *const a[] = {"g在安装软件包(例如编辑器 vim)之前"};
+    static const char *const b[] = {"g它的参数(包括文件名 foo)都会被忽略"};
+    static const char *const c[] = {"g详细的说明请参考手册 (第三章 附录)。"};
+    check_parts_repaired(a, 1);
+    check_parts_repaired(b, 1);
+    check_parts_repaired(c, 1);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_big5_read_as_gbk_lost_leads),
         cmocka_unit_test(test_long_lossy_line),
+        cmocka_unit_test(test_brackets_pair_across_the_span),
         cmocka_unit_test(test_repair_is_fixed_point),
         cmocka_unit_test(test_garbage_stops_at_work_limit),
         cmocka_unit_test(test_empty),
