@@ -243,6 +243,8 @@ static float model_cost(uint32_t prev, uint32_t c) {
     case C_CJK_PUNCT:
     case C_FW_PUNCT:
         cost = punct_cost(c) > 0 ? punct_cost(c) : k == C_FW_PUNCT ? 10.0f : 13.0f;
+        /* ，。、 cost the same by kind; how often each follows Han text sets them apart */
+        if (c == 0xFF0C || c == 0x3002 || c == 0x3001) cost += lfx_mark_base[mark_index(c)] * 0.125f;
         /* marks follow words, not the start of a text or other marks (brackets aside) */
         if (pk != C_HAN && pk != C_HANX && pk != C_ASCII_ALNUM && !closing_mark(prev) &&
             c != 0x300A && c != 0x300C && c != 0xFF08 && c != 0x201C && c != 0x3010)

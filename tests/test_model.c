@@ -40,6 +40,10 @@ static void test_classes(void **state) {
     assert_true(common < fffd && fffd < c1 && fffd < pua);
     /* a word's second character costs less after its first */
     assert_true(lfx_model_cost(0x53D1, 0x9001) < lfx_model_cost(0x9359, 0x9001)); /* 发送 vs 鍙送 */
+    /* 。 ends sentences far more often than 、 parts lists (UTF-8 read as GBK loses the last
+     * byte of both alike: E3 80 82 and E3 80 81), and after most characters */
+    assert_true(lfx_model_cost(0x7406, 0x3002) + 2 < lfx_model_cost(0x7406, 0x3001)); /* 理。 理、 */
+    assert_true(lfx_model_cost(0x8BBE, 0x3002) + 2 < lfx_model_cost(0x8BBE, 0x3001)); /* 设 */
     for (uint32_t cp = 0; cp < 0x110000; cp += 97) {
         float c = lfx_model_cost(0x4E2D, cp);
         assert_true(c >= 0 && c < 64);

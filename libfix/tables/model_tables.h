@@ -24,4 +24,6 @@ extern const uint8_t lfx_pair_mu_rest[];
 #define LFX_N_MARKS 13
 extern const uint16_t lfx_mark_row[LFX_HAN_HI - LFX_HAN_LO + 1];
 extern const int8_t lfx_mark_delta[];
+/* how much rarer each of those marks is after Han text than ， (bits * 8) */
+extern const int8_t lfx_mark_base[LFX_N_MARKS];
 #endif
