@@ -153,6 +153,7 @@ typedef struct beam_ctx {
                       * span may close so many (a swallowed ')' is likely) */
     int close_after; /* unmatched ')' later on the line that the '(' earlier do not open: the
                       * span may open so many (a swallowed '(' is likely) */
+    int seg_end;     /* the slot expanded is the last of a span that non-ASCII text follows */
 } beam_ctx;
 
 /* ---- optimistic costs of unfinished characters ------------------------------------------ */
@@ -448,8 +449,9 @@ static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s,
     offer(bc, s, &q, 1, 0, 0, 0);
     if (rank_i >= QMARK_TOP) return; /* the gap is filled from the best state only */
     if (lo < 0x80) lo = 0x80;
-    if (sl->kind == SLOT_QMARK_END) {
-        /* a lead byte with nothing after it; or a pair like any other '?' */
+    if (sl->kind == SLOT_QMARK_END || bc->seg_end) {
+        /* a lead byte with nothing after it (at the end of the text, or of a damaged stretch
+         * that was decoded alone: clean text follows); or a pair like any other '?' */
         for (int x = lo; x <= hi; x++) {
             uint8_t b = (uint8_t)x;
             offer(bc, s, &b, 1, GUESS_BITS, 1, 0);
@@ -608,6 +610,7 @@ static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n
             qsort(bc.cur, (size_t)bc.ncur, sizeof(bstate), cmp_rank);
         if (slots[i].kind == SLOT_FFFD) /* expand guesses bytes from 0x80 up only */
             for (int x = 0x80; x < 256; x++) bc.rejects[x] = (uint8_t)(next_byte < 0 || seen_rejects(seen, (uint8_t)x, next_byte));
+        bc.seg_end = i + 1 == n && after >= 0x80;
         for (int k = 0; k < bc.ncur; k++) expand(&bc, &slots[i], next_byte, &bc.cur[k], k);
         if (bc.nnext == 0) break;
         memcpy(bc.cur, bc.next, sizeof(bstate) * (size_t)bc.nnext);

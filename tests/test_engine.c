@@ -372,11 +372,20 @@ static void test_brackets_pair_across_the_span(void **state) {
     check_parts_repaired(c, 1);
 }
 
+/* A damaged field decoded on its own ends in a lead byte with nothing after it ('?' for the
+ * last byte of 。), and clean text follows. */
+static void test_damaged_stretch_ends_in_lone_lead(void **state) {
+    (void)state;
+    static const char *const a[] = {"g这个目录下的文件完全由用户自己管理。", "c其他文件由系统管理。"};
+    check_parts_repaired(a, 2);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_big5_read_as_gbk_lost_leads),
         cmocka_unit_test(test_long_lossy_line),
         cmocka_unit_test(test_brackets_pair_across_the_span),
+        cmocka_unit_test(test_damaged_stretch_ends_in_lone_lead),
         cmocka_unit_test(test_repair_is_fixed_point),
         cmocka_unit_test(test_garbage_stops_at_work_limit),
         cmocka_unit_test(test_empty),
