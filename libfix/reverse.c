@@ -1030,7 +1030,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
             int ins = dropped_bytes(L->seen, &ins_set) == 0 ? 0 : 12;
             size_t ndec = 0;
             size_t b = scan_span(L->orig, ins, slots, a, wall, &dec, &ndec);
-            int taken = 0;
+            int taken = 0, beam_failed = 0;
             int fixed = 0;
             for (size_t k = a; k < b; k++) fixed += slots[k].kind == SLOT_FIXED;
             if (b > a && fixed >= 1 && 2 * (size_t)fixed >= (b - a) - (size_t)fixed) {
@@ -1077,6 +1077,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                 } else if (!ok && unknown) {
                     pool.len = d0;
                     ok = beam_decode(L->orig, L->seen, slots + a, b - a, prev2, prev, after, brackets, budget, &pool, &c_new, &guessed);
+                    beam_failed = !ok;
                 }
                 if (ok && pool.len > d0 && plausible_decode(L->orig, in + r0 + a, b - a, pool.data + d0, pool.len - d0)) {
                     c_new += lfx_model_cost(pool.data[pool.len - 1], after ? after : '\n');
@@ -1112,6 +1113,17 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                     }
                 } else {
                     pool.len = d0;
+                }
+            }
+            /* The beam found no decoding: the scan may have run past a marker into bytes that
+             * only seemed to finish its character (clean text after a damaged stretch that was
+             * decoded alone). Try again with the span ending at its last marker. */
+            if (beam_failed) {
+                size_t m = b;
+                while (m > a && slots[m - 1].kind == SLOT_FIXED) m--;
+                if (m > a && m < b) {
+                    wall = m;
+                    continue;
                 }
             }
             /* Not taken: move on. Halving a long rejected span keeps the work linear while a

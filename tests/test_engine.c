@@ -378,6 +378,10 @@ static void test_damaged_stretch_ends_in_lone_lead(void **state) {
     (void)state;
     static const char *const a[] = {"g这个目录下的文件完全由用户自己管理。", "c其他文件由系统管理。"};
     check_parts_repaired(a, 2);
+    /* the same between two clean sentences: the scan runs on past the '?' into the clean text
+     * (否 is B7 F1 in GBK: a continuation byte, then a lead), and the beam finds nothing there */
+    static const char *const b[] = {"c配置文件的格式见手册。", "g修改之后需要重新启动服务。", "c否则新的设置不会生效。"};
+    check_parts_repaired(b, 3);
 }
 
 int main(void) {
