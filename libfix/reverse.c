@@ -940,6 +940,7 @@ static int is_ascii_run_breaker(uint32_t cp) { return cp < 0x80 && cp != '?'; }
 #define FFFD_BITS 11.0f /* U+FFFD: a byte known lost, which clean text does not hold; dearer than
                          * '?', which it does */
 #define CHEAP_BITS_PER_CP 11.0f
+#define SHORT_TAIL 3 /* slots after a span's last marker that may be clean text it ran into */
 
 typedef struct cspan {
     size_t start, end;      /* in the input */
@@ -1078,6 +1079,40 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                     pool.len = d0;
                     ok = beam_decode(L->orig, L->seen, slots + a, b - a, prev2, prev, after, brackets, budget, &pool, &c_new, &guessed);
                     beam_failed = !ok;
+                    /* A span that ends a few characters after its last marker, where decoding
+                     * failed before a common character, may have run into the clean text after a
+                     * damaged stretch (the bytes of 注 spell ע): the span ending at the marker
+                     * is tried too, and the one that gains more stands. */
+                    size_t m = b;
+                    while (m > a && slots[m - 1].kind == SLOT_FIXED) m--;
+                    if (ok && m > a && m < b && b - m <= SHORT_TAIL && after >= 0x80 && pool.len > d0 &&
+                        lfx_model_unigram(after) < CHEAP_BITS_PER_CP) {
+                        size_t d1 = pool.len;
+                        uint32_t after_m = in[r0 + m];
+                        float c_old_m = 0, c_new_m = 0;
+                        for (size_t k = a; k < m; k++)
+                            c_old_m += slots[k].kind == SLOT_FIXED ? cost_in[r0 + k]
+                                       : slots[k].kind == SLOT_FFFD ? FFFD_BITS : MARKER_BITS;
+                        c_old_m += lfx_model_cost(in[r0 + m - 1], after_m);
+                        int brackets_m[2];
+                        bracket_context(in, n, r0 + a, r0 + m, brackets_m);
+                        uint32_t guessed_m = 0;
+                        if (beam_decode(L->orig, L->seen, slots + a, m - a, prev2, prev, after_m, brackets_m, budget,
+                                        &pool, &c_new_m, &guessed_m) && pool.len > d1) {
+                            float g_m = c_old_m - c_new_m - lfx_model_cost(pool.data[pool.len - 1], after_m);
+                            float g_b = c_old - c_new - lfx_model_cost(pool.data[d1 - 1], after);
+                            if (g_m >= g_b) {
+                                memmove(pool.data + d0, pool.data + d1, (pool.len - d1) * sizeof *pool.data);
+                                pool.len = d0 + (pool.len - d1);
+                                b = m;
+                                after = after_m;
+                                c_old = c_old_m;
+                                c_new = c_new_m;
+                                guessed = guessed_m;
+                            }
+                        }
+                        if (b != m) pool.len = d1;
+                    }
                 }
                 if (ok && pool.len > d0 && plausible_decode(L->orig, in + r0 + a, b - a, pool.data + d0, pool.len - d0)) {
                     c_new += lfx_model_cost(pool.data[pool.len - 1], after ? after : '\n');

@@ -382,6 +382,11 @@ static void test_damaged_stretch_ends_in_lone_lead(void **state) {
      * (否 is B7 F1 in GBK: a continuation byte, then a lead), and the beam finds nothing there */
     static const char *const b[] = {"c配置文件的格式见手册。", "g修改之后需要重新启动服务。", "c否则新的设置不会生效。"};
     check_parts_repaired(b, 3);
+    /* clean text whose first character's GBK bytes are UTF-8 (注 is D7 A2: ע; 每 is C3 BF: ÿ) */
+    static const char *const c[] = {"g这个选项只对普通文件有效。", "c注意这个设置"};
+    static const char *const d[] = {"g如果没有找到就返回错误。", "c每个文件只处理一次。"};
+    check_parts_repaired(c, 2);
+    check_parts_repaired(d, 2);
 }
 
 int main(void) {
