@@ -292,6 +292,9 @@ static float model_cost3_k(uint32_t prev2, uint32_t prev, uint32_t c, int32_t *k
         c >= LFX_HAN_LO && c <= LFX_HAN_HI)
         return han_triple(prev2, prev, c, k);
     *k = K_UNKNOWN;
+    /* a character alone between spaces is one of the few words that stand so (' -i 或 -v') */
+    if (c == ' ' && prev2 == ' ' && prev >= LFX_HAN_LO && prev <= LFX_HAN_HI)
+        return model_cost(prev, c) + lfx_han_alone[prev - LFX_HAN_LO] * 0.125f;
     return model_cost(prev, c);
 }
 

@@ -644,7 +644,7 @@ static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n
         int m = bc.ncur;
         uint32_t end = after ? after : '\n';
         for (int k = 0; k < m; k++) {
-            bc.cur[k].cost += lfx_model_cost(bc.cur[k].last, end);
+            bc.cur[k].cost += lfx_model_cost3(bc.cur[k].last2, bc.cur[k].last, end);
             /* and an opening one that nothing closes */
             if (bc.cur[k].depth > bc.close_after) bc.cur[k].cost += BRACKET_BITS * (float)(bc.cur[k].depth - bc.close_after);
         }
@@ -658,7 +658,7 @@ static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n
                 out->data[a] = out->data[b - 1];
                 out->data[b - 1] = t;
             }
-            *cost = bc.cur[k].cost - lfx_model_cost(bc.cur[k].last, end);
+            *cost = bc.cur[k].cost - lfx_model_cost3(bc.cur[k].last2, bc.cur[k].last, end);
             *guessed = bc.cur[k].guessed;
             ok = !out->failed;
             break;
@@ -933,6 +933,13 @@ static void bracket_context(const uint32_t *in, size_t n, size_t a, size_t b, in
     if (out[1] > 99) out[1] = 99;
 }
 
+/* The cost of what follows a span (after; 0: the end of the text) given its decoded form
+ * p[start..end) (not empty) and the code point before the span. */
+static float pool_end_cost(const lfx_u32 *p, size_t start, size_t end, uint32_t prev, uint32_t after) {
+    uint32_t last2 = end - start >= 2 ? p->data[end - 2] : prev;
+    return lfx_model_cost3(last2, p->data[end - 1], after ? after : '\n');
+}
+
 static int is_ascii_run_breaker(uint32_t cp) { return cp < 0x80 && cp != '?'; }
 
 #define MARKER_BITS 5.0f /* a marker in the damaged text: less than any character filled in for it,
@@ -1058,7 +1065,8 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                 for (size_t k = a; k < b; k++)
                     c_old += slots[k].kind == SLOT_FIXED ? cost_in[r0 + k]
                              : slots[k].kind == SLOT_FFFD ? FFFD_BITS : MARKER_BITS;
-                c_old += lfx_model_cost(r0 + b > 0 ? in[r0 + b - 1] : 0, after ? after : '\n');
+                c_old += lfx_model_cost3(r0 + b > 1 ? in[r0 + b - 2] : 0, r0 + b > 0 ? in[r0 + b - 1] : 0,
+                                         after ? after : '\n');
                 size_t d0 = pool.len;
                 float c_new;
                 uint32_t guessed = 0;
@@ -1093,14 +1101,14 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                         for (size_t k = a; k < m; k++)
                             c_old_m += slots[k].kind == SLOT_FIXED ? cost_in[r0 + k]
                                        : slots[k].kind == SLOT_FFFD ? FFFD_BITS : MARKER_BITS;
-                        c_old_m += lfx_model_cost(in[r0 + m - 1], after_m);
+                        c_old_m += lfx_model_cost3(r0 + m > 1 ? in[r0 + m - 2] : 0, in[r0 + m - 1], after_m);
                         int brackets_m[2];
                         bracket_context(in, n, r0 + a, r0 + m, brackets_m);
                         uint32_t guessed_m = 0;
                         if (beam_decode(L->orig, L->seen, slots + a, m - a, prev2, prev, after_m, brackets_m, budget,
                                         &pool, &c_new_m, &guessed_m) && pool.len > d1) {
-                            float g_m = c_old_m - c_new_m - lfx_model_cost(pool.data[pool.len - 1], after_m);
-                            float g_b = c_old - c_new - lfx_model_cost(pool.data[d1 - 1], after);
+                            float g_m = c_old_m - c_new_m - pool_end_cost(&pool, d1, pool.len, prev, after_m);
+                            float g_b = c_old - c_new - pool_end_cost(&pool, d0, d1, prev, after);
                             if (g_m >= g_b) {
                                 memmove(pool.data + d0, pool.data + d1, (pool.len - d1) * sizeof *pool.data);
                                 pool.len = d0 + (pool.len - d1);
@@ -1115,7 +1123,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                     }
                 }
                 if (ok && pool.len > d0 && plausible_decode(L->orig, in + r0 + a, b - a, pool.data + d0, pool.len - d0)) {
-                    c_new += lfx_model_cost(pool.data[pool.len - 1], after ? after : '\n');
+                    c_new += pool_end_cost(&pool, d0, pool.len, prev, after);
                     float g = c_old - c_new;
                     if (st && g > 0) st->evidence += g;
                     if (g > MARGIN_WEAK_A + MARGIN_WEAK_B * c_old) {

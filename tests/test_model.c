@@ -44,6 +44,9 @@ static void test_classes(void **state) {
      * byte of both alike: E3 80 82 and E3 80 81), and after most characters */
     assert_true(lfx_model_cost(0x7406, 0x3002) + 2 < lfx_model_cost(0x7406, 0x3001)); /* 理。 理、 */
     assert_true(lfx_model_cost(0x8BBE, 0x3002) + 2 < lfx_model_cost(0x8BBE, 0x3001)); /* 设 */
+    /* a word alone between spaces: the few that stand so (或 and 与 between options) */
+    assert_true(score_utf8("-i 或 -v") + 3 < score_utf8("-i 我 -v"));
+    assert_true(score_utf8("IPv4 与 IPv6") + 1 < score_utf8("IPv4 不 IPv6"));
     for (uint32_t cp = 0; cp < 0x110000; cp += 97) {
         float c = lfx_model_cost(0x4E2D, cp);
         assert_true(c >= 0 && c < 64);

@@ -82,10 +82,12 @@ TROFF_ESCAPE = re.compile(r"\\(f(\[[^\]]*\]|\(..|.)|[,/&:|^ -]|\(..|\*.)")
 def read_manpages():
     """Character pair counts of running text: every pair of adjacent Han characters in the
     manual pages of manpages-zh (troff requests and comments skipped, font escapes removed),
-    and every Han character followed by a full-width mark of MARKS."""
+    and every Han character followed by a full-width mark of MARKS; and every Han character
+    that stands alone between spaces (' 或 ', a word between options or names)."""
     pair = collections.Counter()
     follow = collections.Counter()
     marks = collections.Counter()
+    alone = collections.Counter()
     for root, dirs, files in sorted(os.walk(MANPAGES)):
         dirs.sort()
         for name in sorted(files):
@@ -101,6 +103,10 @@ def read_manpages():
                     parts = line.split(None, 1)
                     line = parts[1] if len(parts) == 2 else ""
                 line = TROFF_ESCAPE.sub("", line)
+                spaced = " " + line + " "
+                for i in range(1, len(spaced) - 1):
+                    if spaced[i - 1] == " " and spaced[i + 1] == " " and LO <= ord(spaced[i]) <= HI:
+                        alone[spaced[i]] += 1
                 for a, b in zip(line, line[1:]):
                     if LO <= ord(a) <= HI:
                         follow[a] += 1
@@ -108,7 +114,7 @@ def read_manpages():
                             pair[(a, b)] += 1
                         elif b in MARKS:
                             marks[(a, b)] += 1
-    return pair, follow, marks
+    return pair, follow, marks, alone
 
 
 def read_ts():
@@ -199,7 +205,7 @@ def main():
         pj[(ord(a), ord(b))] = la * 2.0 ** -start_cost[ord(b)] + (1 - la) * n / nonfinal
     # Running text: p = (1 - w) p_dict + w p_corpus for the pairs the corpus has shown, with the
     # Witten-Bell weight w = n(a) / (n(a) + kinds of followers of a).
-    cpair, cfollow, cmarks = read_manpages()
+    cpair, cfollow, cmarks, calone = read_manpages()
     kinds = collections.Counter(a for (a, b), n in cpair.items() if n >= MIN_CORPUS_PAIR)
     for (a, b), n in cpair.items():
         if n < MIN_CORPUS_PAIR:
@@ -297,6 +303,23 @@ def main():
         if mark_row[cp - LO] == 0 and cp in simp and mark_row[simp[cp] - LO]:
             mark_row[cp - LO] = mark_row[simp[cp] - LO]
 
+    # A character alone between spaces: the model scores it as a word that starts after the
+    # space and ends before the next, Q(c) ~ p_start(c) lam(c); the corpus shows that a few
+    # function words take that place (或, 和, 与: ' -i 或 -v'). Per character, log2(Q(c) / p(c)),
+    # p(c) = (n(c) + N Q(c)) / 2N, N the characters the corpus saw alone: half its mass from
+    # the corpus, half from the model. Applied to the space after the character.
+    q_alone = {cp: 2.0 ** -start_cost[simp.get(cp, cp)] * lam[simp.get(cp, cp)] for cp in range(LO, HI + 1)}
+    z = sum(q_alone.values())
+    n_alone = sum(calone.values())
+    alone_by = collections.Counter()
+    for c, n in calone.items():
+        alone_by[simp.get(ord(c), ord(c))] += n
+    alone_delta = []
+    for cp in range(LO, HI + 1):
+        qc = q_alone[cp] / z
+        pc = (alone_by[simp.get(cp, cp)] + n_alone * qc) / (2 * n_alone)
+        alone_delta.append(max(-127, min(127, int(round(8 * math.log2(qc / pc))))))
+
     def arr(ctype, name, values, per_line=24):
         lines = ["const %s %s[%d] = {" % (ctype, name, len(values))]
         for i in range(0, len(values), per_line):
@@ -324,6 +347,7 @@ def main():
         f.write(arr("uint16_t", "lfx_mark_row", mark_row, 16) + "\n")
         f.write(arr("int8_t", "lfx_mark_delta", mark_delta, 13) + "\n")
         f.write(arr("int8_t", "lfx_mark_base", mark_base, 13) + "\n")
+        f.write(arr("int8_t", "lfx_han_alone", alone_delta) + "\n")
     print("han %d, pairs %d, trigrams %d" % (HI - LO + 1, len(second), len(tri_third)), file=sys.stderr)
 
 

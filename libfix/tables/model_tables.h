@@ -26,4 +26,6 @@ extern const uint16_t lfx_mark_row[LFX_HAN_HI - LFX_HAN_LO + 1];
 extern const int8_t lfx_mark_delta[];
 /* how much rarer each of those marks is after Han text than ， (bits * 8) */
 extern const int8_t lfx_mark_base[LFX_N_MARKS];
+/* a Han character alone between spaces: bits * 8 added to the space after it */
+extern const int8_t lfx_han_alone[LFX_HAN_HI - LFX_HAN_LO + 1];
 #endif
