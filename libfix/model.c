@@ -199,6 +199,8 @@ static float model_cost(uint32_t prev, uint32_t c) {
     switch (k) {
     case C_HAN:
         cost = (pk == C_HAN) ? han_pair(prev, c) : lfx_han_start_cost[c - LFX_HAN_LO] * 0.125f;
+        /* after ASCII text some characters start words more often than elsewhere (7 章) */
+        if (prev >= ' ' && prev <= '~') cost += lfx_han_after_ascii[c - LFX_HAN_LO] * 0.125f;
         if (pk == C_HANGUL) cost += 8.0f; /* Korean text rarely puts Han next to Hangul */
         return cost;
     case C_HANX: cost = 24.0f; break;
@@ -278,7 +280,8 @@ static float model_cost(uint32_t prev, uint32_t c) {
      * depends on the character (效 ends words, 数 starts them); and which mark it is, too
      * (呢？ 是：). */
     if (pk == C_HAN && prev >= LFX_HAN_LO && prev <= LFX_HAN_HI)
-        cost += lfx_han_end_cost[prev - LFX_HAN_LO] * 0.125f + mark_delta(prev, c);
+        cost += lfx_han_end_cost[prev - LFX_HAN_LO] * 0.125f + mark_delta(prev, c) +
+                (c >= ' ' && c <= '~' ? lfx_han_before_ascii[prev - LFX_HAN_LO] * 0.125f : 0.0f);
     /* Accented Latin between CJK characters is what GBK/UTF-8 read as Latin-1 looks like */
     /* (and so are Greek, Cyrillic and the like: UTF-8 two-byte sequences are GBK pairs) */
     if ((k == C_LATIN1_LETTER || k == C_LATIN1_SYMBOL || k == C_LATIN_EXT) && is_cjkish(pk)) cost += 6.0f;

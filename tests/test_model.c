@@ -47,6 +47,8 @@ static void test_classes(void **state) {
     /* a word alone between spaces: the few that stand so (或 and 与 between options) */
     assert_true(score_utf8("-i 或 -v") + 3 < score_utf8("-i 我 -v"));
     assert_true(score_utf8("IPv4 与 IPv6") + 1 < score_utf8("IPv4 不 IPv6"));
+    /* next to ASCII text: 第 before a number, 节 after one */
+    assert_true(score_utf8("参见第 7.7 节") < score_utf8("参见笑 7.7 花"));
     for (uint32_t cp = 0; cp < 0x110000; cp += 97) {
         float c = lfx_model_cost(0x4E2D, cp);
         assert_true(c >= 0 && c < 64);

@@ -44,6 +44,7 @@ MARKS = "，。、：；？！“”（）《》"  # the marks whose choice afte
 MARK_PRIOR = 64.0              # pseudo-counts of the overall mark distribution per character
 MIN_MARKS = 20                 # characters followed by fewer marks keep the overall distribution
 MIN_CORPUS_PAIR = 2            # pairs of running text seen less often are left to the dictionary
+END_PRIOR = 64.0               # pseudo-counts of the model's expectation of ASCII after a character
 
 
 def q(bits):
@@ -83,11 +84,14 @@ def read_manpages():
     """Character pair counts of running text: every pair of adjacent Han characters in the
     manual pages of manpages-zh (troff requests and comments skipped, font escapes removed),
     and every Han character followed by a full-width mark of MARKS; and every Han character
-    that stands alone between spaces (' 或 ', a word between options or names)."""
+    that stands alone between spaces (' 或 ', a word between options or names); and how often
+    each Han character follows ASCII text (7 章) and is followed by it (第 7)."""
     pair = collections.Counter()
     follow = collections.Counter()
     marks = collections.Counter()
     alone = collections.Counter()
+    after_ascii = collections.Counter()
+    before_ascii = collections.Counter()
     for root, dirs, files in sorted(os.walk(MANPAGES)):
         dirs.sort()
         for name in sorted(files):
@@ -108,13 +112,17 @@ def read_manpages():
                     if spaced[i - 1] == " " and spaced[i + 1] == " " and LO <= ord(spaced[i]) <= HI:
                         alone[spaced[i]] += 1
                 for a, b in zip(line, line[1:]):
+                    if " " <= a <= "~" and LO <= ord(b) <= HI:
+                        after_ascii[b] += 1
+                    if LO <= ord(a) <= HI and " " <= b <= "~":
+                        before_ascii[a] += 1
                     if LO <= ord(a) <= HI:
                         follow[a] += 1
                         if LO <= ord(b) <= HI:
                             pair[(a, b)] += 1
                         elif b in MARKS:
                             marks[(a, b)] += 1
-    return pair, follow, marks, alone
+    return pair, follow, marks, alone, after_ascii, before_ascii
 
 
 def read_ts():
@@ -205,7 +213,7 @@ def main():
         pj[(ord(a), ord(b))] = la * 2.0 ** -start_cost[ord(b)] + (1 - la) * n / nonfinal
     # Running text: p = (1 - w) p_dict + w p_corpus for the pairs the corpus has shown, with the
     # Witten-Bell weight w = n(a) / (n(a) + kinds of followers of a).
-    cpair, cfollow, cmarks, calone = read_manpages()
+    cpair, cfollow, cmarks, calone, cafter, cbefore = read_manpages()
     kinds = collections.Counter(a for (a, b), n in cpair.items() if n >= MIN_CORPUS_PAIR)
     for (a, b), n in cpair.items():
         if n < MIN_CORPUS_PAIR:
@@ -303,12 +311,46 @@ def main():
         if mark_row[cp - LO] == 0 and cp in simp and mark_row[simp[cp] - LO]:
             mark_row[cp - LO] = mark_row[simp[cp] - LO]
 
+    # Han text next to ASCII (第 7 章, -v 或 -t): the model makes a character start a word after
+    # ASCII as often as after anything (p_start) and end one before ASCII as often as before any
+    # other non-Han text (lam). The corpus says where that is wrong. Start: log2(Q(c) / p(c)),
+    # Q(c) = p_start(c) and p(c) = (n(c) + N Q(c)) / 2N over the N characters seen after ASCII.
+    # End: log2(e(c) / p(c)), e(c) = P0 lam(c) / mean lam the share of c's occurrences the model
+    # expects before ASCII (P0 the corpus's share for all), p(c) = (n(c) + END_PRIOR e(c)) /
+    # (count(c) + END_PRIOR).
+    q_start = {cp: 2.0 ** -start_cost[simp.get(cp, cp)] for cp in range(LO, HI + 1)}
+    zs = sum(q_start.values())
+    n_after = sum(cafter.values())
+    after_by, before_by, count_by = collections.Counter(), collections.Counter(), collections.Counter()
+    for c, n in cafter.items():
+        after_by[simp.get(ord(c), ord(c))] += n
+    for c, n in cbefore.items():
+        before_by[simp.get(ord(c), ord(c))] += n
+    for c, n in cfollow.items():
+        count_by[simp.get(ord(c), ord(c))] += n
+    total_count = sum(count_by.values())
+    p0 = sum(before_by.values()) / total_count
+    mean_lam = sum(lam[cp] * n for cp, n in count_by.items()) / total_count
+    start_ascii, end_ascii = [], []
+    d_start, d_end = {}, {}
+    for cp in range(LO, HI + 1):
+        sc = simp.get(cp, cp)
+        qc = q_start[cp] / zs
+        pc = (after_by[sc] + n_after * qc) / (2 * n_after)
+        d_start[cp] = max(-127, min(127, int(round(8 * math.log2(qc / pc)))))
+        e = min(0.95, p0 * lam[sc] / mean_lam)
+        pe = (before_by[sc] + END_PRIOR * e) / (count_by[sc] + END_PRIOR)
+        d_end[cp] = max(-127, min(127, int(round(8 * math.log2(e / pe)))))
+        start_ascii.append(d_start[cp])
+        end_ascii.append(d_end[cp])
+
     # A character alone between spaces: the model scores it as a word that starts after the
     # space and ends before the next, Q(c) ~ p_start(c) lam(c); the corpus shows that a few
     # function words take that place (或, 和, 与: ' -i 或 -v'). Per character, log2(Q(c) / p(c)),
     # p(c) = (n(c) + N Q(c)) / 2N, N the characters the corpus saw alone: half its mass from
     # the corpus, half from the model. Applied to the space after the character.
-    q_alone = {cp: 2.0 ** -start_cost[simp.get(cp, cp)] * lam[simp.get(cp, cp)] for cp in range(LO, HI + 1)}
+    q_alone = {cp: 2.0 ** -(start_cost[simp.get(cp, cp)] + (d_start[cp] + d_end[cp]) / 8.0) * lam[simp.get(cp, cp)]
+               for cp in range(LO, HI + 1)}
     z = sum(q_alone.values())
     n_alone = sum(calone.values())
     alone_by = collections.Counter()
@@ -348,6 +390,8 @@ def main():
         f.write(arr("int8_t", "lfx_mark_delta", mark_delta, 13) + "\n")
         f.write(arr("int8_t", "lfx_mark_base", mark_base, 13) + "\n")
         f.write(arr("int8_t", "lfx_han_alone", alone_delta) + "\n")
+        f.write(arr("int8_t", "lfx_han_after_ascii", start_ascii) + "\n")
+        f.write(arr("int8_t", "lfx_han_before_ascii", end_ascii) + "\n")
     print("han %d, pairs %d, trigrams %d" % (HI - LO + 1, len(second), len(tri_third)), file=sys.stderr)
 
 

@@ -28,4 +28,7 @@ extern const int8_t lfx_mark_delta[];
 extern const int8_t lfx_mark_base[LFX_N_MARKS];
 /* a Han character alone between spaces: bits * 8 added to the space after it */
 extern const int8_t lfx_han_alone[LFX_HAN_HI - LFX_HAN_LO + 1];
+/* a Han character after ASCII text, and before it: bits * 8 added to its start, to its end */
+extern const int8_t lfx_han_after_ascii[LFX_HAN_HI - LFX_HAN_LO + 1];
+extern const int8_t lfx_han_before_ascii[LFX_HAN_HI - LFX_HAN_LO + 1];
 #endif
