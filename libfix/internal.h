@@ -114,6 +114,8 @@ float lfx_model_cost(uint32_t prev, uint32_t cp);
 float lfx_model_cost3(uint32_t prev2, uint32_t prev, uint32_t cp);
 /* How rare a code point is, in bits, out of context (for Han: its frequency in any position). */
 float lfx_model_unigram(uint32_t cp);
+/* The cheapest known pair of Han character a followed by one in [lo, hi] (bits; 1e9: none). */
+float lfx_model_pair_floor(uint32_t a, uint32_t lo, uint32_t hi);
 /* Cost of a whole sequence, sum of lfx_model_cost3; per_cp (may be NULL) receives each term. */
 double lfx_model_score(const uint32_t *cp, size_t n, float *per_cp);
 /* The float sum of lfx_model_cost3 over cp[0..n) after prev2, prev (a span inside a text). */

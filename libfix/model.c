@@ -328,6 +328,27 @@ float lfx_model_cost3(uint32_t prev2, uint32_t prev, uint32_t c) {
     return model_cost3(prev2, prev, c);
 }
 
+float lfx_model_pair_floor(uint32_t a, uint32_t lo, uint32_t hi) {
+    pthread_once(&g_model_once, model_init);
+    float best = 1e9f;
+    if (a < LFX_HAN_LO || a > LFX_HAN_HI || hi < LFX_HAN_LO || lo > LFX_HAN_HI) return best;
+    if (lo < LFX_HAN_LO) lo = LFX_HAN_LO;
+    if (hi > LFX_HAN_HI) hi = LFX_HAN_HI;
+    uint32_t ai = simplified(a) - LFX_HAN_LO;
+    uint32_t k = lfx_pair_index[ai], end = lfx_pair_index[ai + 1];
+    uint16_t l16 = (uint16_t)(lo - LFX_HAN_LO), h16 = (uint16_t)(hi - LFX_HAN_LO);
+    while (k < end) { /* the first entry whose second character is >= lo */
+        uint32_t mid = k + (end - k) / 2;
+        if (lfx_pair_second[mid] < l16)
+            k = mid + 1;
+        else
+            end = mid;
+    }
+    for (end = lfx_pair_index[ai + 1]; k < end && lfx_pair_second[k] <= h16; k++)
+        if (lfx_pair_cost[k] * 0.125f < best) best = lfx_pair_cost[k] * 0.125f;
+    return best;
+}
+
 float lfx_model_unigram(uint32_t c) {
     if (c >= LFX_HAN_LO && c <= LFX_HAN_HI) return lfx_han_cost[c - LFX_HAN_LO] * 0.125f;
     return lfx_model_cost(0, c);

@@ -196,6 +196,22 @@ static float heuristic(lfx_orig o, const uint8_t *carry, uint8_t n) {
     return h > 1e8f ? 12.0f : h;
 }
 
+/* The same, knowing the character before: a Han character begun in UTF-8 (its lead byte, or
+ * lead and second byte: a range of code points) may form a known pair with it, and the
+ * cheapest such pair is a better guess of its cost than the cheapest character alone (so that
+ * characters lost whole, as U+FFFD bytes, are guessed in context: 所?? -> 所需). */
+static float heuristic_ctx(lfx_orig o, const uint8_t *carry, uint8_t n, uint32_t last) {
+    float h = heuristic(o, carry, n);
+    if (o != ORIG_UTF8 || n == 0 || n > 2 || carry[0] < 0xE3 || carry[0] > 0xE9) return h;
+    uint32_t lo = (uint32_t)(carry[0] & 0x0F) << 12, span = 4096;
+    if (n == 2) {
+        lo |= (uint32_t)(carry[1] & 0x3F) << 6;
+        span = 64;
+    }
+    float p = lfx_model_pair_floor(last, lo, lo + span - 1);
+    return p < h ? p : h;
+}
+
 static int32_t arena_push(beam_ctx *bc, int32_t parent, uint32_t cp) {
     if (bc->narena == bc->caparena) {
         size_t cap = bc->caparena ? bc->caparena * 2 : 1024;
@@ -299,7 +315,7 @@ static void offer(beam_ctx *bc, const bstate *s, const uint8_t *b, int n, float 
         }
     }
     t.cost = cost;
-    t.h = heuristic(bc->orig, t.carry, t.ncarry);
+    t.h = heuristic_ctx(bc->orig, t.carry, t.ncarry, last);
     t.guessed += (uint32_t)guessed;
     t.fffd_prev = (uint8_t)fffd;
     t.fffd_byte = fffd ? b[0] : 0;
@@ -495,7 +511,7 @@ static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s,
             last2 = last;
             last = cps[i];
         }
-        r += heuristic(bc->orig, c2, n2);
+        r += heuristic_ctx(bc->orig, c2, n2, last);
         int at = -1;
         if (nkeep < KEEP_X) {
             at = nkeep++;

@@ -389,12 +389,37 @@ static void test_damaged_stretch_ends_in_lone_lead(void **state) {
     check_parts_repaired(d, 2);
 }
 
+/* UTF-8 read as cp949 loses whole characters to runs of U+FFFD (最重 is six of them): the beam
+ * guesses each character begun in the context of the one before, not as if it stood alone. */
+static void test_characters_lost_whole(void **state) {
+    (void)state;
+    static const char *const texts[] = {"请选择最重要的文件。", "安装所需的软件包之前请先更新列表。",
+                                        "请检查网络设置是否正确。"};
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        lfx_u32 seen;
+        lfx_u32_init(&seen);
+        lfx_decode(LFX_EUCKR, (const uint8_t *)texts[i], strlen(texts[i]), &seen);
+        lfx_buf garbled;
+        lfx_buf_init(&garbled);
+        lfx_utf8_encode(seen.data, seen.len, &garbled);
+        assert_true(count_cp((const char *)garbled.data, garbled.len, 0xFFFD) >= 4);
+        libfix_result r;
+        repair_ok((const char *)garbled.data, garbled.len, &r);
+        if (strcmp(r.text, texts[i]) != 0) fail_msg("repaired as %s, not %s", r.text, texts[i]);
+        assert_true(r.flags & LIBFIX_LOSSY);
+        libfix_result_clear(&r);
+        lfx_buf_free(&garbled);
+        lfx_u32_free(&seen);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_big5_read_as_gbk_lost_leads),
         cmocka_unit_test(test_long_lossy_line),
         cmocka_unit_test(test_brackets_pair_across_the_span),
         cmocka_unit_test(test_damaged_stretch_ends_in_lone_lead),
+        cmocka_unit_test(test_characters_lost_whole),
         cmocka_unit_test(test_repair_is_fixed_point),
         cmocka_unit_test(test_garbage_stops_at_work_limit),
         cmocka_unit_test(test_empty),
