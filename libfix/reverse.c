@@ -1065,13 +1065,15 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                  * decoder is made of rare characters (and the beam is the expensive part). */
                 if (L->seen != SEEN_1252) {
                     float c_fixed = 0;
-                    int nfixed_wide = 0;
+                    int nfixed_wide = 0, all_han = 1;
                     for (size_t k = a; k < b; k++)
                         if (slots[k].kind == SLOT_FIXED && in[r0 + k] >= 0x80) {
                             c_fixed += cost_in[r0 + k];
                             nfixed_wide++;
+                            all_han &= is_han(in[r0 + k]) || is_cjk_punct(in[r0 + k]);
                         }
-                    if (c_fixed < CHEAP_BITS_PER_CP * (float)nfixed_wide) {
+                    /* (kana and bopomofo among Han are what Big5 read as GBK looks like: ㄏノ) */
+                    if (all_han && c_fixed < CHEAP_BITS_PER_CP * (float)nfixed_wide) {
                         a += (b > a + 3) ? (b - a) / 2 : 1;
                         continue;
                     }

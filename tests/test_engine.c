@@ -413,9 +413,46 @@ static void test_characters_lost_whole(void **state) {
     }
 }
 
+/* Traditional text as Big5 bytes read as GBK (strict: a rejected pair's lead byte becomes
+ * U+FFFD), repaired to Simplified: want. */
+static void check_big5_read_as_gbk(const char *trad, const char *want) {
+    lfx_u32 cps, seen;
+    lfx_u32_init(&cps);
+    lfx_u32_init(&seen);
+    lfx_utf8_decode_lossy((const uint8_t *)trad, strlen(trad), &cps);
+    lfx_buf big5, garbled;
+    lfx_buf_init(&big5);
+    lfx_buf_init(&garbled);
+    for (size_t i = 0; i < cps.len; i++) {
+        uint8_t b[4];
+        int m = lfx_encode_cp(LFX_BIG5, cps.data[i], b);
+        assert_true(m > 0);
+        lfx_buf_append(&big5, b, (size_t)m);
+    }
+    lfx_decode(LFX_GBK, big5.data, big5.len, &seen);
+    lfx_utf8_encode(seen.data, seen.len, &garbled);
+    libfix_result r;
+    repair_ok((const char *)garbled.data, garbled.len, &r);
+    if (strcmp(r.text, want) != 0) fail_msg("%s repaired as %s, not %s", (const char *)garbled.data, r.text, want);
+    libfix_result_clear(&r);
+    lfx_buf_free(&big5);
+    lfx_buf_free(&garbled);
+    lfx_u32_free(&cps);
+    lfx_u32_free(&seen);
+}
+
+/* Big5 read as GBK turns common characters into kana and bopomofo (文件 -> ゅン), which cost
+ * little by themselves: such spans are still decoded. */
+static void test_big5_read_as_gbk_kana(void **state) {
+    (void)state;
+    check_big5_read_as_gbk("正在刪除文件...", "正在删除文件...");
+    check_big5_read_as_gbk("共享內存目標", "共享内存目标");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_big5_read_as_gbk_lost_leads),
+        cmocka_unit_test(test_big5_read_as_gbk_kana),
         cmocka_unit_test(test_long_lossy_line),
         cmocka_unit_test(test_brackets_pair_across_the_span),
         cmocka_unit_test(test_damaged_stretch_ends_in_lone_lead),
