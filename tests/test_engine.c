@@ -447,6 +447,8 @@ static void test_big5_read_as_gbk_kana(void **state) {
     (void)state;
     check_big5_read_as_gbk("正在刪除文件...", "正在删除文件...");
     check_big5_read_as_gbk("共享內存目標", "共享内存目标");
+    /* 使用 (shared by both scripts, in GB2312) as ㄏノ: bopomofo, which Simplified text has not */
+    check_big5_read_as_gbk("(使用 glob 命令)", "(使用 glob 命令)");
 }
 
 int main(void) {
