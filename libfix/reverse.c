@@ -701,13 +701,43 @@ static size_t scan_span(lfx_orig orig, int insertions, slot *slots, size_t i, si
     *ndec_best = 0;
     int resync = 0; /* bytes after a marker may finish the character the marker began */
     size_t inserted = 0;
+    /* A double-byte original: the marker may stand for a lead byte whose trail is the first
+     * byte after it, which puts the pairs after it out of step with how they were read (Big5's
+     * 的 AA BA read as GBK: AA rejected, then BA AD, C8 A6 ...). That reading is followed
+     * beside the other (alt: 0 off, 1 the trail is still to come, 2 on with acarry). */
+    int alt = 0;
+    uint8_t acarry[8], anc = 0;
     for (size_t j = i; j < n; j++) {
         if (slots[j].kind != SLOT_FIXED) {
             nc = 0;
             resync = 1;
             best = j + 1;
             *ndec_best = 0;
+            if (orig != ORIG_UTF8) {
+                alt = 1;
+                anc = 0;
+            }
             continue;
+        }
+        if (alt) {
+            const uint8_t *ab = slots[j].b;
+            uint8_t am = slots[j].n;
+            if (alt == 1) {
+                uint8_t t = ab[0];
+                int trail = orig == ORIG_GBK ? t >= 0x40 && t != 0x7F && t != 0xFF
+                                             : (t >= 0x40 && t <= 0x7E) || (t >= 0xA1 && t <= 0xFE);
+                if (!trail) {
+                    alt = 0;
+                } else {
+                    ab++;
+                    am--;
+                    alt = 2;
+                }
+            }
+            uint32_t acps[8];
+            if (alt == 2 && (anc + am > 6 || (memcpy(acarry + anc, ab, am), anc = (uint8_t)(anc + am),
+                                               orig_take(orig, acarry, &anc, acps) < 0)))
+                alt = 0;
         }
         const uint8_t *b = slots[j].b;
         uint8_t m = slots[j].n;
@@ -745,6 +775,14 @@ static size_t scan_span(lfx_orig orig, int insertions, slot *slots, size_t i, si
             /* the byte went missing inside the character that began up to three slots back */
             for (size_t q = j > i + 3 ? j - 3 : i; q <= j; q++) slots[q].may_drop = 1;
         }
+        if (k < 0 && alt == 2) {
+            /* out of step it is */
+            memcpy(carry, acarry, anc);
+            nc = anc;
+            alt = 0;
+            if (nc == 0) best = j + 1;
+            continue;
+        }
         if (k < 0) {
             if (orig != ORIG_UTF8 && j > i && slots[j - 1].kind != SLOT_FIXED) {
                 /* a double-byte original: the marker may have eaten a lead byte; retry */
@@ -753,6 +791,7 @@ static size_t scan_span(lfx_orig orig, int insertions, slot *slots, size_t i, si
             }
             return best;
         }
+        if (alt == 2 && anc == 0) best = j + 1;
         for (int q = 0; q < k; q++) lfx_u32_push(dec, cps[q]);
         if (nc == 0) {
             best = j + 1;

@@ -451,10 +451,20 @@ static void test_big5_read_as_gbk_kana(void **state) {
     check_big5_read_as_gbk("(使用 glob 命令)", "(使用 glob 命令)");
 }
 
+/* A lead byte GBK rejected leaves its trail to pair with the next lead: the pairs after it are
+ * read out of step (的 is AA BA: ?, then BA AD is 涵) until an ASCII byte or another reject. */
+static void test_big5_read_as_gbk_out_of_step(void **state) {
+    (void)state;
+    check_big5_read_as_gbk("可用的值如下：", "可用的值如下：");
+    check_big5_read_as_gbk("強制解壓縮。", "强制解压缩。");
+    check_big5_read_as_gbk("對於測試包含這樣的宏值的文件非常有用", "对于测试包含这样的宏值的文件非常有用");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_big5_read_as_gbk_lost_leads),
         cmocka_unit_test(test_big5_read_as_gbk_kana),
+        cmocka_unit_test(test_big5_read_as_gbk_out_of_step),
         cmocka_unit_test(test_long_lossy_line),
         cmocka_unit_test(test_brackets_pair_across_the_span),
         cmocka_unit_test(test_damaged_stretch_ends_in_lone_lead),
