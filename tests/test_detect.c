@@ -90,6 +90,20 @@ static void test_utf16(void **state) {
     assert_int_equal(libfix_repair(g_ctx, le_bom, 6, &r), LIBFIX_OK);
     assert_string_equal(r.text, "中文");
     libfix_result_clear(&r);
+    /* no BOM, and every byte valid UTF-8 (NUL and ASCII, Θ = CE 98): the NUL after each ASCII
+     * letter says UTF-16LE. "Perl 风格指南" */
+    const char le[] = "P\0e\0r\0l\0 \0\xce\x98\x3c\x68\x07\x63\x57\x53";
+    assert_int_equal(libfix_detect(g_ctx, le, sizeof le - 1, g, 4, &n), LIBFIX_OK);
+    assert_string_equal(g[0].encoding, "UTF-16LE");
+    assert_int_equal(libfix_repair(g_ctx, le, sizeof le - 1, &r), LIBFIX_OK);
+    assert_string_equal(r.text, "Perl 风格指南");
+    assert_true(r.flags & LIBFIX_CHANGED);
+    libfix_result_clear(&r);
+    /* "D - 下一屏": 一 is U+4E00, a NUL on the other side */
+    const char le2[] = "D\0 \0-\0 \0\x0b\x4e\x00\x4e\x4f\x5c";
+    assert_int_equal(libfix_repair(g_ctx, le2, sizeof le2 - 1, &r), LIBFIX_OK);
+    assert_string_equal(r.text, "D - 下一屏");
+    libfix_result_clear(&r);
 }
 
 static void test_utf8_is_utf8(void **state) {
