@@ -156,7 +156,7 @@ static int uses_four_byte(const uint8_t *in, size_t n) {
 }
 
 int lfx_looks_utf16(const uint8_t *in, size_t n) {
-    if (n < 4 || n % 2) return 0;
+    if (n < 4 || n % 2 || !memchr(in, 0, n)) return 0; /* text has no NUL, mostly: one fast scan */
     size_t z[2] = {0, 0};
     for (size_t i = 0; i < n; i++) z[i & 1] += in[i] == 0;
     /* ASCII in UTF-16 is a NUL every other byte, on one side (a few characters like 一,
