@@ -111,6 +111,9 @@ static int escape_at(const uint8_t *s, size_t i, size_t n) {
     return 0;
 }
 
+static int is_greek_cyrillic(uint32_t c) { return c >= 0x0391 && c <= 0x0451; }
+static int is_cjk_cp(uint32_t c) { return c >= 0x3000 && c <= 0x9FFF; }
+
 static unsigned cp_class(uint32_t c) {
     if (c >= 0x10000) return (c >= 0xF0000) ? NEED_DAMAGE : 0; /* supplementary private use */
     return g_cp[c] & 7u;
@@ -149,17 +152,22 @@ static unsigned classify_line(const uint8_t *s, size_t n) {
         need |= NEED_WIDTH;
         /* the common case for Chinese: runs of three-byte characters (E1-EC need no extra
          * range checks), one table load each */
+        int cjk_before = 0;
         while (i + 3 <= n && s[i] >= 0xE1 && s[i] <= 0xEC && (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
             uint32_t cp = ((uint32_t)(s[i] & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
             uint8_t v = g_cp[cp];
             need |= v & 7u;
             excess += v >> 3;
             i += 3;
+            cjk_before = 1;
         }
         if (i >= n || s[i] < 0x80) continue;
         uint32_t cp;
         size_t k = lfx_utf8_next(s + i, n - i, &cp);
         if (k == 0) return need | NEED_INVALID;
+        /* a Greek or Cyrillic letter next to CJK text: UTF-8 read as GBK (rows A6 and A7) */
+        if (is_greek_cyrillic(cp) && (cjk_before || (i + k < n && s[i + k] >= 0xE3 && s[i + k] <= 0xE9)))
+            need |= NEED_DAMAGE;
         i += k;
         need |= cp_class(cp);
         excess += cp_excess(cp);
@@ -191,6 +199,8 @@ static unsigned classify_cps(const uint32_t *cp, size_t n) {
         }
         need |= cp_class(c);
         excess += cp_excess(c);
+        if (is_greek_cyrillic(c) && ((i > 0 && is_cjk_cp(cp[i - 1])) || (i + 1 < n && is_cjk_cp(cp[i + 1]))))
+            need |= NEED_DAMAGE;
     }
     return need;
 }
