@@ -155,13 +155,21 @@ static int uses_four_byte(const uint8_t *in, size_t n) {
     return 0;
 }
 
-int lfx_looks_utf16(const uint8_t *in, size_t n) {
+static int looks_utf16(const uint8_t *in, size_t n) {
     if (n < 4 || n % 2 || !memchr(in, 0, n)) return 0; /* text has no NUL, mostly: one fast scan */
     size_t z[2] = {0, 0};
     for (size_t i = 0; i < n; i++) z[i & 1] += in[i] == 0;
     /* ASCII in UTF-16 is a NUL every other byte, on one side (a few characters like 一,
      * U+4E00, put one on the other) */
     return (z[1] >= 2 && z[0] * 4 <= z[1] && z[1] * 8 >= n) || (z[0] >= 2 && z[1] * 4 <= z[0] && z[0] * 8 >= n);
+}
+
+int lfx_utf16_text(const uint8_t *in, size_t n) {
+    if (!looks_utf16(in, n)) return 0;
+    /* and the model agrees: all ASCII with NULs in it reads as well in any encoding */
+    rawcand c[N_RAW];
+    int nc = rank(in, n, c, NULL, 0);
+    return nc > 0 && (c[0].codec == LFX_UTF16LE || c[0].codec == LFX_UTF16BE);
 }
 
 int lfx_decode_raw(const uint8_t *in, size_t n, lfx_buf *out, lfx_steps *steps, int *lossy) {
@@ -186,7 +194,7 @@ int lfx_detect(libfix_ctx *ctx, const uint8_t *in, size_t n, libfix_guess *g, si
     LFX_UNUSED(ctx);
     *nout = 0;
     if (max == 0) return LIBFIX_OK;
-    if (lfx_utf8_valid_prefix(in, n) == n && !lfx_looks_utf16(in, n)) {
+    if (lfx_utf8_valid_prefix(in, n) == n && !lfx_utf16_text(in, n)) {
         /* valid UTF-8 (ASCII included) is UTF-8: legacy encodings almost never validate */
         strcpy(g[0].encoding, "UTF-8");
         g[0].confidence = 1.0;

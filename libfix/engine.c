@@ -680,7 +680,7 @@ int lfx_engine_repair(libfix_ctx *ctx, const uint8_t *in, size_t n, lfx_buf *out
         /* text decoded from raw bytes may be UTF-8 read wrongly (a file cut inside a
          * character decodes as GBK): search it all */
         if (text != in) need |= NEED_ANY_DAMAGE;
-        if ((need & NEED_INVALID) || (text == in && i == 0 && lfx_looks_utf16(in, n))) {
+        if ((need & NEED_INVALID) || (text == in && i == 0 && lfx_utf16_text(in, n))) {
             /* not UTF-8 (or UTF-16 that happens to validate): raw bytes of a legacy encoding.
              * Decode the whole input and start over on the decoded text, which is valid UTF-8. */
             if (text != in) break; /* cannot happen: decoded text is valid */

@@ -207,7 +207,7 @@ int lfx_detect(libfix_ctx *ctx, const uint8_t *in, size_t n, libfix_guess *g, si
  * Returns 0, or -1 when out of memory. */
 int lfx_decode_raw(const uint8_t *in, size_t n, lfx_buf *out, lfx_steps *steps, int *lossy);
 /* Bytes that are valid UTF-8 but hold a NUL every other byte on one side, as ASCII in UTF-16
- * does: raw bytes to be decoded, not text. */
-int lfx_looks_utf16(const uint8_t *in, size_t n);
+ * does, and that read best as UTF-16: raw bytes to be decoded, not text. */
+int lfx_utf16_text(const uint8_t *in, size_t n);
 
 #endif /* LFX_INTERNAL_H */
