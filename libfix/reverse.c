@@ -955,12 +955,12 @@ static int plausible_decode(lfx_orig o, const uint32_t *orig, size_t no, const u
             orig_wide++;
             orig_bopo += orig[i] >= 0x3100 && orig[i] <= 0x312F;
         }
-    if (o == ORIG_BIG5 && han && !beyond_gb2312 && !lost && 2 * orig_bopo < orig_wide) return 0;
+    int gb2312_only = o == ORIG_BIG5 && han && !beyond_gb2312 && !lost && 2 * orig_bopo < orig_wide;
     if (o == ORIG_UTF8) return 1;
     if (kana && kana * 3 < kana + han) return 0;
     if (hangul && hangul * 3 < hangul + han) return 0;
     if (box && box * 2 < wide) return 0;
-    return 1;
+    return gb2312_only ? 2 : 1;
 }
 
 
@@ -1019,6 +1019,9 @@ typedef struct cspan {
     uint32_t guessed;
     int strong;
     int above_latin1;
+    int traditional; /* a Big5 reading that holds characters beyond GB2312 */
+    int unless_alone; /* a Big5 reading of GB2312 characters only: taken only beside one that is
+                       * Traditional (the same damage), never alone (clean text that reads so) */
 } cspan;
 
 /* Apply layer L to the whole text: every run of non-ASCII characters is cut into spans that
@@ -1036,7 +1039,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
     lfx_u32_init(&dec);
     cspan *spans = NULL;
     size_t nspans = 0, capspans = 0;
-    int any_strong = 0;
+    int any_strong = 0, any_traditional = 0;
     if (!slots) {
         out->failed = 1;
         return 0;
@@ -1187,7 +1190,8 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                         if (b != m) pool.len = d1;
                     }
                 }
-                if (ok && pool.len > d0 && plausible_decode(L->orig, in + r0 + a, b - a, pool.data + d0, pool.len - d0)) {
+                int plausible = ok && pool.len > d0 ? plausible_decode(L->orig, in + r0 + a, b - a, pool.data + d0, pool.len - d0) : 0;
+                if (plausible) {
                     c_new += pool_end_cost(&pool, d0, pool.len, prev, after);
                     float g = c_old - c_new;
                     if (st && g > 0) st->evidence += g;
@@ -1213,7 +1217,16 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                         cs->above_latin1 = 0;
                         for (size_t k = a; k < b; k++)
                             if (in[r0 + k] > 0xFF) cs->above_latin1 = 1;
-                        any_strong |= cs->strong;
+                        cs->unless_alone = plausible == 2;
+                        cs->traditional = 0;
+                        if (L->orig == ORIG_BIG5 && plausible == 1)
+                            for (size_t k = cs->dstart; k < pool.len && !cs->traditional; k++) {
+                                uint8_t gb[4];
+                                cs->traditional = is_han(pool.data[k]) && !(lfx_encode_cp(LFX_GBK, pool.data[k], gb) == 2 &&
+                                                                           gb[0] >= 0xB0 && gb[1] >= 0xA1);
+                            }
+                        any_traditional |= cs->traditional && cs->strong;
+                        any_strong |= cs->strong && !cs->unless_alone;
                         a = b;
                         taken = 1;
                     } else {
@@ -1245,6 +1258,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
     for (size_t s = 0; s < nspans && any_strong && !out->failed; s++) {
         cspan *cs = &spans[s];
         if (strong_only && !cs->strong) continue;
+        if (cs->unless_alone && !any_traditional) continue;
         for (; at < cs->start; at++) lfx_u32_push(out, in[at]);
         for (size_t k = 0; k < cs->dlen; k++) lfx_u32_push(out, pool.data[cs->dstart + k]);
         at = cs->end;

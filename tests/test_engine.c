@@ -470,6 +470,15 @@ static void test_big5_read_as_gbk_kana(void **state) {
     check_big5_read_as_gbk("(使用 glob 命令)", "(使用 glob 命令)");
 }
 
+/* A Big5 reading that gives only GB2312 characters (琌 -> 是, ㎝ -> 和) is taken beside spans
+ * of the same text that read as Traditional, never alone: alone it may be clean text. */
+static void test_big5_read_as_gbk_gb2312_beside_traditional(void **state) {
+    (void)state;
+    check_big5_read_as_gbk("aptitude 是 Debian 的軟件包管理器。", "aptitude 是 Debian 的软件包管理器。");
+    check_big5_read_as_gbk("對於 c 和 u 屬性", "对于 c 和 u 属性");
+    check_big5_read_as_gbk("aptitude 是 Debian", "aptitude 琌 Debian");
+}
+
 /* A lead byte GBK rejected leaves its trail to pair with the next lead: the pairs after it are
  * read out of step (的 is AA BA: ?, then BA AD is 涵) until an ASCII byte or another reject. */
 static void test_big5_read_as_gbk_out_of_step(void **state) {
@@ -484,6 +493,7 @@ int main(void) {
         cmocka_unit_test(test_big5_read_as_gbk_lost_leads),
         cmocka_unit_test(test_big5_read_as_gbk_kana),
         cmocka_unit_test(test_big5_read_as_gbk_out_of_step),
+        cmocka_unit_test(test_big5_read_as_gbk_gb2312_beside_traditional),
         cmocka_unit_test(test_long_lossy_line),
         cmocka_unit_test(test_brackets_pair_across_the_span),
         cmocka_unit_test(test_greek_cyrillic_next_to_han),
