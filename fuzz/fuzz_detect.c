@@ -68,8 +68,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         sum += g[i].confidence;
     }
     FZ_CHECK(sum <= 1.0 + 1e-9, "confidences sum to %g", sum);
-    int utf8 = fz_utf8_valid(in, len);
+    /* valid UTF-8 is UTF-8, unless it is UTF-16 that happens to validate (NULs on one side,
+     * ranked UTF-16 first): then it is raw bytes like any other */
+    int utf16 = fz_utf8_valid(in, len) && lfx_utf16_text(in, len);
+    int utf8 = fz_utf8_valid(in, len) && !utf16;
     if (n > 0 && utf8) FZ_CHECK(strcmp(g[0].encoding, "UTF-8") == 0 && g[0].confidence == 1.0, "valid UTF-8 guessed as %s", g[0].encoding);
+    if (n > 0 && utf16) FZ_CHECK(strncmp(g[0].encoding, "UTF-16", 6) == 0, "UTF-16 text guessed as %s", g[0].encoding);
 
     if (n == 0 || utf8) return 0;
     /* asking for all the guesses ranks the first ones the same way */
