@@ -325,14 +325,16 @@ static void offer(beam_ctx *bc, const bstate *s, const uint8_t *b, int n, float 
     /* the same (carry, last two characters, ...) kept already: the cheaper stays. The key is a
      * hash of what makes states the same, compared first. */
     uint32_t key = (last * 0x9E3779B1u) ^ (last2 * 0x85EBCA77u) ^ ((uint32_t)t.ncarry << 24) ^
-                   ((uint32_t)t.fffd_prev << 31) ^ ((uint32_t)t.depth << 16) ^ ((uint32_t)t.closed << 20) ^ ((uint32_t)t.fffd_byte << 8);
+                   ((uint32_t)t.fffd_prev << 31) ^ ((uint32_t)t.depth << 16) ^ ((uint32_t)t.closed << 20) ^
+                   ((uint32_t)t.fffd_byte << 8);
     for (int i = 0; i < t.ncarry; i++) key = (key ^ t.carry[i]) * 0x01000193u;
     int at = -1;
     for (int i = 0; i < bc->nnext; i++) {
         if (bc->nkey[i] != key) continue;
         bstate *o = &bc->next[i];
         if (o->ncarry == t.ncarry && o->last == last && o->last2 == last2 && o->fffd_prev == t.fffd_prev &&
-            o->depth == t.depth && o->closed == t.closed && o->fffd_byte == t.fffd_byte && same_bytes(o->carry, t.carry, t.ncarry)) {
+            o->depth == t.depth && o->closed == t.closed && o->fffd_byte == t.fffd_byte &&
+            same_bytes(o->carry, t.carry, t.ncarry)) {
             if (rank >= bc->nrank[i]) return;
             at = i;
             break;
@@ -410,17 +412,17 @@ static int dropped_bytes(lfx_seen seen, const uint8_t **set) {
 
 #define INSERT_BITS 6.0f /* a byte that left no trace costs more than one marked by '?' */
 
+/* Would bracket t, swallowed after state s, pair with one outside the span? */
+static int bracket_balances(const beam_ctx *bc, const bstate *s, uint8_t t) {
+    return (t == '(' && s->depth < bc->close_after) || (t == ')' && s->depth == 0 && s->closed < bc->open_before);
+}
+
 /* A '?' is filled from the QMARK_TOP best states only, with their QMARK_KEEP_X likeliest lead
  * bytes and QMARK_KEEP_T likeliest swallowed ASCII bytes each (the literal '?' from all).
  * Measured on dev-bench and a second draw of it (garble.py --seed 99): filling from the best
  * state alone gives the same exact repairs as from the best 8 (and 8 the same as 32), at an
  * eighth of the work per gap; only hopeless text (UTF-8 read as Big5, half its characters
  * lost) reads differently. */
-/* Would bracket t, swallowed after state s, pair with one outside the span? */
-static int bracket_balances(const beam_ctx *bc, const bstate *s, uint8_t t) {
-    return (t == '(' && s->depth < bc->close_after) || (t == ')' && s->depth == 0 && s->closed < bc->open_before);
-}
-
 #define QMARK_TOP 1
 #define QMARK_KEEP_X 4
 #define QMARK_KEEP_T 4
@@ -662,7 +664,8 @@ static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n
         for (int k = 0; k < m; k++) {
             bc.cur[k].cost += lfx_model_cost3(bc.cur[k].last2, bc.cur[k].last, end);
             /* and an opening one that nothing closes */
-            if (bc.cur[k].depth > bc.close_after) bc.cur[k].cost += BRACKET_BITS * (float)(bc.cur[k].depth - bc.close_after);
+            if (bc.cur[k].depth > bc.close_after)
+                bc.cur[k].cost += BRACKET_BITS * (float)(bc.cur[k].depth - bc.close_after);
         }
         qsort(bc.cur, (size_t)m, sizeof(bstate), cmp_state);
         for (int k = 0; k < m; k++) {
@@ -734,10 +737,13 @@ static size_t scan_span(lfx_orig orig, int insertions, slot *slots, size_t i, si
                     alt = 2;
                 }
             }
-            uint32_t acps[8];
-            if (alt == 2 && (anc + am > 6 || (memcpy(acarry + anc, ab, am), anc = (uint8_t)(anc + am),
-                                               orig_take(orig, acarry, &anc, acps) < 0)))
-                alt = 0;
+            if (alt == 2 && anc + am > 6) alt = 0;
+            if (alt == 2) {
+                uint32_t acps[8];
+                memcpy(acarry + anc, ab, am);
+                anc = (uint8_t)(anc + am);
+                if (orig_take(orig, acarry, &anc, acps) < 0) alt = 0;
+            }
         }
         const uint8_t *b = slots[j].b;
         uint8_t m = slots[j].n;
@@ -945,10 +951,11 @@ static int plausible_decode(lfx_orig o, const uint32_t *orig, size_t no, const u
         }
     }
     if (orig_han && o != ORIG_UTF8 && (kana || hangul || box)) return 0;
-    /* a Big5 page is Traditional: what decodes into GB2312 characters only is not one, unless
-     * the span held a lost byte (a U+FFFD is no part of clean text) or half of it was bopomofo
-     * (ㄏノ is 使用 read as GBK; Simplified text has none. Kana would do too, but UTF-8 read as
-     * GBK twice holds kana, and its spans then read as Big5: measured, CER of that kind 28 -> 34%) */
+    /* a Big5 page is Traditional: what decodes into GB2312 characters only is no sure reading
+     * (2: the caller takes it only beside one that is Traditional), unless the span held a lost
+     * byte (a U+FFFD is no part of clean text) or half of it was bopomofo (ㄏノ is 使用 read as
+     * GBK; Simplified text has none. Kana would do too, but UTF-8 read as GBK twice holds kana,
+     * and its spans then read as Big5: measured, CER of that kind 28 -> 34%) */
     size_t orig_wide = 0, orig_bopo = 0;
     for (size_t i = 0; i < no; i++)
         if (orig[i] >= 0x80) {
@@ -1011,6 +1018,17 @@ static int is_ascii_run_breaker(uint32_t cp) { return cp < 0x80 && cp != '?'; }
                          * '?', which it does */
 #define CHEAP_BITS_PER_CP 11.0f
 #define SHORT_TAIL 3 /* slots after a span's last marker that may be clean text it ran into */
+
+/* The cost of slots [a, b) of a run starting at in[r0] as they stand, in the context of the
+ * text (cost_in), with the character after them (a marker costs what it stands for). */
+static float span_cost_as_is(const slot *slots, const float *cost_in, const uint32_t *in, size_t n, size_t r0,
+                             size_t a, size_t b) {
+    float c = 0;
+    for (size_t k = a; k < b; k++)
+        c += slots[k].kind == SLOT_FIXED ? cost_in[r0 + k] : slots[k].kind == SLOT_FFFD ? FFFD_BITS : MARKER_BITS;
+    uint32_t after = r0 + b < n ? in[r0 + b] : 0;
+    return c + lfx_model_cost3(r0 + b > 1 ? in[r0 + b - 2] : 0, r0 + b > 0 ? in[r0 + b - 1] : 0, after ? after : '\n');
+}
 
 typedef struct cspan {
     size_t start, end;      /* in the input */
@@ -1129,12 +1147,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                     }
                 }
                 /* the span as it stands, in the context of the text (cost_in is that) */
-                float c_old = 0;
-                for (size_t k = a; k < b; k++)
-                    c_old += slots[k].kind == SLOT_FIXED ? cost_in[r0 + k]
-                             : slots[k].kind == SLOT_FFFD ? FFFD_BITS : MARKER_BITS;
-                c_old += lfx_model_cost3(r0 + b > 1 ? in[r0 + b - 2] : 0, r0 + b > 0 ? in[r0 + b - 1] : 0,
-                                         after ? after : '\n');
+                float c_old = span_cost_as_is(slots, cost_in, in, n, r0, a, b);
                 size_t d0 = pool.len;
                 float c_new;
                 uint32_t guessed = 0;
@@ -1165,11 +1178,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                         lfx_model_unigram(after) < CHEAP_BITS_PER_CP) {
                         size_t d1 = pool.len;
                         uint32_t after_m = in[r0 + m];
-                        float c_old_m = 0, c_new_m = 0;
-                        for (size_t k = a; k < m; k++)
-                            c_old_m += slots[k].kind == SLOT_FIXED ? cost_in[r0 + k]
-                                       : slots[k].kind == SLOT_FFFD ? FFFD_BITS : MARKER_BITS;
-                        c_old_m += lfx_model_cost3(r0 + m > 1 ? in[r0 + m - 2] : 0, in[r0 + m - 1], after_m);
+                        float c_old_m = span_cost_as_is(slots, cost_in, in, n, r0, a, m), c_new_m = 0;
                         int brackets_m[2];
                         bracket_context(in, n, r0 + a, r0 + m, brackets_m);
                         uint32_t guessed_m = 0;
