@@ -92,9 +92,8 @@ static int closing_mark(uint32_t c) {
 
 static uint32_t simplified(uint32_t c) { return LFX_HAN_LO + lfx_han_simplified[c - LFX_HAN_LO]; }
 
-/* Position of key in the sorted keys[lo..hi), or -1. */
-static int32_t find_u16(const uint16_t *keys, uint32_t lo, uint32_t hi, uint16_t key) {
-    uint32_t end = hi;
+/* The first position in the sorted keys[lo..hi) whose key is not below key (hi: none). */
+static uint32_t lower_u16(const uint16_t *keys, uint32_t lo, uint32_t hi, uint16_t key) {
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
         if (keys[mid] < key)
@@ -102,7 +101,13 @@ static int32_t find_u16(const uint16_t *keys, uint32_t lo, uint32_t hi, uint16_t
         else
             hi = mid;
     }
-    return (lo < end && keys[lo] == key) ? (int32_t)lo : -1;
+    return lo;
+}
+
+/* Position of key in the sorted keys[lo..hi), or -1. */
+static int32_t find_u16(const uint16_t *keys, uint32_t lo, uint32_t hi, uint16_t key) {
+    uint32_t at = lower_u16(keys, lo, hi, key);
+    return (at < hi && keys[at] == key) ? (int32_t)at : -1;
 }
 
 /* The pair table is sorted for a binary search, which walks long lists for common characters
@@ -335,16 +340,10 @@ float lfx_model_pair_floor(uint32_t a, uint32_t lo, uint32_t hi) {
     if (lo < LFX_HAN_LO) lo = LFX_HAN_LO;
     if (hi > LFX_HAN_HI) hi = LFX_HAN_HI;
     uint32_t ai = simplified(a) - LFX_HAN_LO;
-    uint32_t k = lfx_pair_index[ai], end = lfx_pair_index[ai + 1];
-    uint16_t l16 = (uint16_t)(lo - LFX_HAN_LO), h16 = (uint16_t)(hi - LFX_HAN_LO);
-    while (k < end) { /* the first entry whose second character is >= lo */
-        uint32_t mid = k + (end - k) / 2;
-        if (lfx_pair_second[mid] < l16)
-            k = mid + 1;
-        else
-            end = mid;
-    }
-    for (end = lfx_pair_index[ai + 1]; k < end && lfx_pair_second[k] <= h16; k++)
+    uint32_t end = lfx_pair_index[ai + 1];
+    uint16_t h16 = (uint16_t)(hi - LFX_HAN_LO);
+    for (uint32_t k = lower_u16(lfx_pair_second, lfx_pair_index[ai], end, (uint16_t)(lo - LFX_HAN_LO));
+         k < end && lfx_pair_second[k] <= h16; k++)
         if (lfx_pair_cost[k] * 0.125f < best) best = lfx_pair_cost[k] * 0.125f;
     return best;
 }
