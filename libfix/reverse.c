@@ -689,6 +689,28 @@ static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n
 
 /* ---- spans ------------------------------------------------------------------------------ */
 
+/* Byte classes (for scan_span and lfx_latin_fit): UTF-8 continuation, UTF-8 lead (length - 1 in bits 1-2),
+ * double-byte lead, GBK trail, Big5 trail. */
+enum { FB_CONT = 1, FB_LEADLEN = 6, FB_DLEAD = 8, FB_GTRAIL = 16, FB_BTRAIL = 32 };
+static uint8_t fb_class(uint8_t x) {
+    uint8_t k = 0;
+    if ((x & 0xC0) == 0x80) k |= FB_CONT;
+    if (x >= 0xC2 && x <= 0xF4) k |= (uint8_t)((x < 0xE0 ? 1 : x < 0xF0 ? 2 : 3) << 1);
+    if (x >= 0x81 && x <= 0xFE) k |= FB_DLEAD;
+    if (x >= 0x40 && x != 0x7F && x != 0xFF) k |= FB_GTRAIL;
+    if ((x >= 0x40 && x <= 0x7E) || (x >= 0xA1 && x <= 0xFE)) k |= FB_BTRAIL;
+    return k;
+}
+
+/* Does byte class k continue a character of o (a trail byte)? How many more bytes does it ask
+ * for as the first byte of one (0: it cannot start one)? */
+static inline int fb_trail_fits(lfx_orig o, uint8_t k) {
+    return o == ORIG_UTF8 ? (k & FB_CONT) != 0 : o == ORIG_GBK ? (k & FB_GTRAIL) != 0 : (k & FB_BTRAIL) != 0;
+}
+static inline int fb_lead_need(lfx_orig o, uint8_t k) {
+    return o == ORIG_UTF8 ? (k & FB_LEADLEN) >> 1 : (k & FB_DLEAD) ? 1 : 0;
+}
+
 /* Quick lossless scan: from slot i, how far does decoding stay valid? Markers count as valid
  * wherever they stand. Returns the end slot (exclusive) of the longest prefix that ends with
  * the decoder between characters, or i when none. */
@@ -726,10 +748,7 @@ static size_t scan_span(lfx_orig orig, int insertions, slot *slots, size_t i, si
             const uint8_t *ab = slots[j].b;
             uint8_t am = slots[j].n;
             if (alt == 1) {
-                uint8_t t = ab[0];
-                int trail = orig == ORIG_GBK ? t >= 0x40 && t != 0x7F && t != 0xFF
-                                             : (t >= 0x40 && t <= 0x7E) || (t >= 0xA1 && t <= 0xFE);
-                if (!trail) {
+                if (!fb_trail_fits(orig, fb_class(ab[0]))) {
                     alt = 0;
                 } else {
                     ab++;
@@ -814,28 +833,6 @@ static size_t scan_span(lfx_orig orig, int insertions, slot *slots, size_t i, si
 
 #define FIT_SAMPLE 4096 /* code points looked at by lfx_layer_fit */
 
-/* Byte classes for lfx_latin_fit: UTF-8 continuation, UTF-8 lead (length - 1 in bits 1-2),
- * double-byte lead, GBK trail, Big5 trail. */
-enum { FB_CONT = 1, FB_LEADLEN = 6, FB_DLEAD = 8, FB_GTRAIL = 16, FB_BTRAIL = 32 };
-static uint8_t fb_class(uint8_t x) {
-    uint8_t k = 0;
-    if ((x & 0xC0) == 0x80) k |= FB_CONT;
-    if (x >= 0xC2 && x <= 0xF4) k |= (uint8_t)((x < 0xE0 ? 1 : x < 0xF0 ? 2 : 3) << 1);
-    if (x >= 0x81 && x <= 0xFE) k |= FB_DLEAD;
-    if (x >= 0x40 && x != 0x7F && x != 0xFF) k |= FB_GTRAIL;
-    if ((x >= 0x40 && x <= 0x7E) || (x >= 0xA1 && x <= 0xFE)) k |= FB_BTRAIL;
-    return k;
-}
-
-/* Does byte class k continue a character of o (a trail byte)? How many more bytes does it ask
- * for as the first byte of one (0: it cannot start one)? */
-static inline int fb_trail_fits(lfx_orig o, uint8_t k) {
-    return o == ORIG_UTF8 ? (k & FB_CONT) != 0 : o == ORIG_GBK ? (k & FB_GTRAIL) != 0 : (k & FB_BTRAIL) != 0;
-}
-static inline int fb_lead_need(lfx_orig o, uint8_t k) {
-    return o == ORIG_UTF8 ? (k & FB_LEADLEN) >> 1 : (k & FB_DLEAD) ? 1 : 0;
-}
-
 double lfx_layer_fit(const lfx_layer *L, const uint32_t *in, size_t n) {
     pthread_once(&g_h_once, build_h);
     if (n > FIT_SAMPLE) n = FIT_SAMPLE; /* an ordering needs no more */
@@ -916,6 +913,15 @@ static float decoded_cost(const uint32_t *cps, size_t n, uint32_t prev2, uint32_
 static int is_han(uint32_t c) { return c >= 0x3400 && c <= 0x9FFF; }
 static int is_cjk_punct(uint32_t c) { return (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x2010 && c <= 0x2027); }
 
+/* What plausible_decode makes of a decoded span. */
+enum {
+    DECODE_NO,                /* no plausible reading */
+    DECODE_OK,                /* plausible */
+    DECODE_TRADITIONAL,       /* plausible, and Big5 holding characters beyond GB2312 */
+    DECODE_BESIDE_TRADITIONAL /* Big5 giving GB2312 characters only: plausible only beside a
+                               * Traditional span of the same text (clean text reads so too) */
+};
+
 /* Could a decoded span be what someone wrote? Big5 decodes to Traditional text. Han text
  * (mojibake included) decodes to Chinese:
  * from GBK or Big5, Han and punctuation only; from UTF-8, anything GBK, Big5 or Latin-1 can
@@ -946,28 +952,31 @@ static int plausible_decode(lfx_orig o, const uint32_t *orig, size_t no, const u
             box++;
         } else if (orig_han && !is_cjk_punct(c) && c != 0xFFFD) {
             uint8_t b[4];
-            if (o != ORIG_UTF8) return 0;
-            if (!(c <= 0xFF || lfx_encode_cp(LFX_CP936WIN, c, b) || lfx_encode_cp(LFX_BIG5, c, b))) return 0;
+            if (o != ORIG_UTF8) return DECODE_NO;
+            if (!(c <= 0xFF || lfx_encode_cp(LFX_CP936WIN, c, b) || lfx_encode_cp(LFX_BIG5, c, b))) return DECODE_NO;
         }
     }
-    if (orig_han && o != ORIG_UTF8 && (kana || hangul || box)) return 0;
+    if (orig_han && o != ORIG_UTF8 && (kana || hangul || box)) return DECODE_NO;
     /* a Big5 page is Traditional: what decodes into GB2312 characters only is no sure reading
-     * (2: the caller takes it only beside one that is Traditional), unless the span held a lost
+     * (the caller takes it only beside one that is Traditional), unless the span held a lost
      * byte (a U+FFFD is no part of clean text) or half of it was bopomofo (ㄏノ is 使用 read as
      * GBK; Simplified text has none. Kana would do too, but UTF-8 read as GBK twice holds kana,
      * and its spans then read as Big5: measured, CER of that kind 28 -> 34%) */
-    size_t orig_wide = 0, orig_bopo = 0;
-    for (size_t i = 0; i < no; i++)
-        if (orig[i] >= 0x80) {
-            orig_wide++;
-            orig_bopo += orig[i] >= 0x3100 && orig[i] <= 0x312F;
-        }
-    int gb2312_only = o == ORIG_BIG5 && han && !beyond_gb2312 && !lost && 2 * orig_bopo < orig_wide;
-    if (o == ORIG_UTF8) return 1;
-    if (kana && kana * 3 < kana + han) return 0;
-    if (hangul && hangul * 3 < hangul + han) return 0;
-    if (box && box * 2 < wide) return 0;
-    return gb2312_only ? 2 : 1;
+    int gb2312_only = o == ORIG_BIG5 && han && !beyond_gb2312 && !lost;
+    if (gb2312_only) {
+        size_t orig_wide = 0, orig_bopo = 0;
+        for (size_t i = 0; i < no; i++)
+            if (orig[i] >= 0x80) {
+                orig_wide++;
+                orig_bopo += orig[i] >= 0x3100 && orig[i] <= 0x312F;
+            }
+        gb2312_only = 2 * orig_bopo < orig_wide;
+    }
+    if (o == ORIG_UTF8) return DECODE_OK;
+    if (kana && kana * 3 < kana + han) return DECODE_NO;
+    if (hangul && hangul * 3 < hangul + han) return DECODE_NO;
+    if (box && box * 2 < wide) return DECODE_NO;
+    return gb2312_only ? DECODE_BESIDE_TRADITIONAL : beyond_gb2312 ? DECODE_TRADITIONAL : DECODE_OK;
 }
 
 
@@ -1123,6 +1132,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
             size_t ndec = 0;
             size_t b = scan_span(L->orig, ins, slots, a, wall, &dec, &ndec);
             int taken = 0, beam_failed = 0;
+            size_t marker_end = b; /* where the beam ran: the span up to and with its last marker */
             int fixed = 0;
             for (size_t k = a; k < b; k++) fixed += slots[k].kind == SLOT_FIXED;
             if (b > a && fixed >= 1 && 2 * (size_t)fixed >= (b - a) - (size_t)fixed) {
@@ -1168,12 +1178,12 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                     pool.len = d0;
                     ok = beam_decode(L->orig, L->seen, slots + a, b - a, prev2, prev, after, brackets, budget, &pool, &c_new, &guessed);
                     beam_failed = !ok;
+                    while (marker_end > a && slots[marker_end - 1].kind == SLOT_FIXED) marker_end--;
                     /* A span that ends a few characters after its last marker, where decoding
                      * failed before a common character, may have run into the clean text after a
                      * damaged stretch (the bytes of 注 spell ע): the span ending at the marker
                      * is tried too, and the one that gains more stands. */
-                    size_t m = b;
-                    while (m > a && slots[m - 1].kind == SLOT_FIXED) m--;
+                    size_t m = marker_end;
                     if (ok && m > a && m < b && b - m <= SHORT_TAIL && after >= 0x80 && pool.len > d0 &&
                         lfx_model_unigram(after) < CHEAP_BITS_PER_CP) {
                         size_t d1 = pool.len;
@@ -1199,8 +1209,10 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                         if (b != m) pool.len = d1;
                     }
                 }
-                int plausible = ok && pool.len > d0 ? plausible_decode(L->orig, in + r0 + a, b - a, pool.data + d0, pool.len - d0) : 0;
-                if (plausible) {
+                int plausible = ok && pool.len > d0
+                                    ? plausible_decode(L->orig, in + r0 + a, b - a, pool.data + d0, pool.len - d0)
+                                    : DECODE_NO;
+                if (plausible != DECODE_NO) {
                     c_new += pool_end_cost(&pool, d0, pool.len, prev, after);
                     float g = c_old - c_new;
                     if (st && g > 0) st->evidence += g;
@@ -1226,14 +1238,8 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                         cs->above_latin1 = 0;
                         for (size_t k = a; k < b; k++)
                             if (in[r0 + k] > 0xFF) cs->above_latin1 = 1;
-                        cs->unless_alone = plausible == 2;
-                        cs->traditional = 0;
-                        if (L->orig == ORIG_BIG5 && plausible == 1)
-                            for (size_t k = cs->dstart; k < pool.len && !cs->traditional; k++) {
-                                uint8_t gb[4];
-                                cs->traditional = is_han(pool.data[k]) && !(lfx_encode_cp(LFX_GBK, pool.data[k], gb) == 2 &&
-                                                                           gb[0] >= 0xB0 && gb[1] >= 0xA1);
-                            }
+                        cs->unless_alone = plausible == DECODE_BESIDE_TRADITIONAL;
+                        cs->traditional = plausible == DECODE_TRADITIONAL;
                         any_traditional |= cs->traditional && cs->strong;
                         any_strong |= cs->strong && !cs->unless_alone;
                         a = b;
@@ -1248,13 +1254,9 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
             /* The beam found no decoding: the scan may have run past a marker into bytes that
              * only seemed to finish its character (clean text after a damaged stretch that was
              * decoded alone). Try again with the span ending at its last marker. */
-            if (beam_failed) {
-                size_t m = b;
-                while (m > a && slots[m - 1].kind == SLOT_FIXED) m--;
-                if (m > a && m < b) {
-                    wall = m;
-                    continue;
-                }
+            if (beam_failed && marker_end > a && marker_end < b) {
+                wall = marker_end;
+                continue;
             }
             /* Not taken: move on. Halving a long rejected span keeps the work linear while a
              * garbled stretch that starts inside it is still found. */
