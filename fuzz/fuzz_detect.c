@@ -69,9 +69,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     FZ_CHECK(sum <= 1.0 + 1e-9, "confidences sum to %g", sum);
     /* valid UTF-8 is UTF-8, unless it is UTF-16 that happens to validate (NULs on one side,
-     * ranked UTF-16 first): then it is raw bytes like any other */
-    int utf16 = fz_utf8_valid(in, len) && lfx_utf16_text(in, len);
-    int utf8 = fz_utf8_valid(in, len) && !utf16;
+     * ranked UTF-16 first: what repair decodes as UTF-16): then it is raw bytes like any other */
+    int valid = fz_utf8_valid(in, len), utf16 = 0;
+    if (valid && lfx_looks_utf16(in, len)) {
+        lfx_buf u;
+        lfx_buf_init(&u);
+        lfx_steps us;
+        memset(&us, 0, sizeof us);
+        int ulossy = 0, rc = lfx_decode_raw(in, len, &u, &us, &ulossy, 1);
+        FZ_CHECK(rc >= 0, "lfx_decode_raw failed");
+        utf16 = rc == 0;
+        lfx_buf_free(&u);
+    }
+    int utf8 = valid && !utf16;
     if (n > 0 && utf8) FZ_CHECK(strcmp(g[0].encoding, "UTF-8") == 0 && g[0].confidence == 1.0, "valid UTF-8 guessed as %s", g[0].encoding);
     if (n > 0 && utf16) FZ_CHECK(strncmp(g[0].encoding, "UTF-16", 6) == 0, "UTF-16 text guessed as %s", g[0].encoding);
 
@@ -92,7 +102,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     lfx_steps steps;
     memset(&steps, 0, sizeof steps);
     int lossy = 0;
-    FZ_CHECK(lfx_decode_raw(in, len, &out, &steps, &lossy) == 0, "lfx_decode_raw failed");
+    FZ_CHECK(lfx_decode_raw(in, len, &out, &steps, &lossy, 0) == 0, "lfx_decode_raw failed");
     FZ_CHECK(steps.n == 1, "%zu steps", steps.n);
     const char *want = step_of(g[0].encoding);
     FZ_CHECK(strcmp(steps.name[0], want) == 0, "repair decodes as %s, detect's first guess is %s", steps.name[0],

@@ -155,7 +155,9 @@ static int uses_four_byte(const uint8_t *in, size_t n) {
     return 0;
 }
 
-static int looks_utf16(const uint8_t *in, size_t n) {
+static int is_utf16(lfx_codec c) { return c == LFX_UTF16LE || c == LFX_UTF16BE; }
+
+int lfx_looks_utf16(const uint8_t *in, size_t n) {
     if (n < 4 || n % 2 || !memchr(in, 0, n)) return 0; /* text has no NUL, mostly: one fast scan */
     size_t z[2] = {0, 0};
     for (size_t i = 0; i < n; i++) z[i & 1] += in[i] == 0;
@@ -164,15 +166,7 @@ static int looks_utf16(const uint8_t *in, size_t n) {
     return (z[1] >= 2 && z[0] * 4 <= z[1] && z[1] * 8 >= n) || (z[0] >= 2 && z[1] * 4 <= z[0] && z[0] * 8 >= n);
 }
 
-int lfx_utf16_text(const uint8_t *in, size_t n) {
-    if (!looks_utf16(in, n)) return 0;
-    /* and the model agrees: all ASCII with NULs in it reads as well in any encoding */
-    rawcand c[N_RAW];
-    int nc = rank(in, n, c, NULL, 0);
-    return nc > 0 && (c[0].codec == LFX_UTF16LE || c[0].codec == LFX_UTF16BE);
-}
-
-int lfx_decode_raw(const uint8_t *in, size_t n, lfx_buf *out, lfx_steps *steps, int *lossy) {
+int lfx_decode_raw(const uint8_t *in, size_t n, lfx_buf *out, lfx_steps *steps, int *lossy, int utf16_only) {
     rawcand c[N_RAW];
     lfx_u32 v;
     lfx_u32_init(&v);
@@ -180,6 +174,11 @@ int lfx_decode_raw(const uint8_t *in, size_t n, lfx_buf *out, lfx_steps *steps, 
     if (nc <= 0 || v.failed) {
         lfx_u32_free(&v);
         return -1;
+    }
+    if (utf16_only && !is_utf16(c[0].codec)) {
+        /* all ASCII with NULs in it reads as well in any encoding: not UTF-16 after all */
+        lfx_u32_free(&v);
+        return 1;
     }
     const char *step = c[0].step;
     if (c[0].codec == LFX_GB18030 && !uses_four_byte(in, n)) step = "bytes:gbk";
@@ -194,15 +193,24 @@ int lfx_detect(libfix_ctx *ctx, const uint8_t *in, size_t n, libfix_guess *g, si
     LFX_UNUSED(ctx);
     *nout = 0;
     if (max == 0) return LIBFIX_OK;
-    if (lfx_utf8_valid_prefix(in, n) == n && !lfx_utf16_text(in, n)) {
+    rawcand c[N_RAW];
+    int nc = -1;
+    int utf8 = lfx_utf8_valid_prefix(in, n) == n;
+    if (utf8 && lfx_looks_utf16(in, n)) {
+        /* UTF-16 that happens to validate, if the model reads it best so (the ranking is the
+         * answer then) */
+        nc = rank(in, n, c, NULL, 1);
+        if (nc < 0) return LIBFIX_E_NOMEM;
+        utf8 = nc == 0 || !is_utf16(c[0].codec);
+    }
+    if (utf8) {
         /* valid UTF-8 (ASCII included) is UTF-8: legacy encodings almost never validate */
         strcpy(g[0].encoding, "UTF-8");
         g[0].confidence = 1.0;
         *nout = 1;
         return LIBFIX_OK;
     }
-    rawcand c[N_RAW];
-    int nc = rank(in, n, c, NULL, 1);
+    if (nc < 0) nc = rank(in, n, c, NULL, 1);
     if (nc < 0) return LIBFIX_E_NOMEM;
     double z = 0;
     for (int k = 0; k < nc; k++) z += exp2(-(c[k].cost - c[0].cost) / SOFTMAX_BITS);

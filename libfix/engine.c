@@ -680,23 +680,28 @@ int lfx_engine_repair(libfix_ctx *ctx, const uint8_t *in, size_t n, lfx_buf *out
         /* text decoded from raw bytes may be UTF-8 read wrongly (a file cut inside a
          * character decodes as GBK): search it all */
         if (text != in) need |= NEED_ANY_DAMAGE;
-        if ((need & NEED_INVALID) || (text == in && i == 0 && lfx_utf16_text(in, n))) {
+        int invalid = (need & NEED_INVALID) != 0;
+        if (invalid || (text == in && i == 0 && lfx_looks_utf16(in, n))) {
             /* not UTF-8 (or UTF-16 that happens to validate): raw bytes of a legacy encoding.
              * Decode the whole input and start over on the decoded text, which is valid UTF-8. */
             if (text != in) break; /* cannot happen: decoded text is valid */
-            out->len = 0;
-            touched = 0;
-            clean_from = 0;
-            if (lfx_decode_raw(in, n, &decoded, steps, &raw_lossy) != 0) {
+            int rc = lfx_decode_raw(in, n, &decoded, steps, &raw_lossy, !invalid);
+            if (rc < 0) {
                 lfx_buf_free(&decoded);
                 return LIBFIX_E_NOMEM;
             }
-            text = decoded.data;
-            tn = decoded.len;
-            i = 0;
-            *flags &= ~LFX_LIMITED;
-            *flags |= LFX_TOUCHED | LFX_RAW;
-            continue;
+            if (rc == 0) {
+                out->len = 0;
+                touched = 0;
+                clean_from = 0;
+                text = decoded.data;
+                tn = decoded.len;
+                i = 0;
+                *flags &= ~LFX_LIMITED;
+                *flags |= LFX_TOUCHED | LFX_RAW;
+                continue;
+            }
+            /* valid UTF-8 that reads best as other than UTF-16: text after all */
         }
         /* once the work this repair may do is done (LFX_LIMITED, set after the unit that
          * reached the limit), the pass is void and the caller gives back its base: the rest is

@@ -204,10 +204,11 @@ int lfx_detect(libfix_ctx *ctx, const uint8_t *in, size_t n, libfix_guess *g, si
 
 /* Decode raw bytes that are not UTF-8 (detect.c): picks the most likely encoding, appends UTF-8
  * to out and a step naming it ("bytes:gbk"). *lossy is set when bytes had to become U+FFFD.
- * Returns 0, or -1 when out of memory. */
-int lfx_decode_raw(const uint8_t *in, size_t n, lfx_buf *out, lfx_steps *steps, int *lossy);
-/* Bytes that are valid UTF-8 but hold a NUL every other byte on one side, as ASCII in UTF-16
- * does, and that read best as UTF-16: raw bytes to be decoded, not text. */
-int lfx_utf16_text(const uint8_t *in, size_t n);
+ * With utf16_only (valid UTF-8 that lfx_looks_utf16), only when that encoding is UTF-16.
+ * Returns 0, 1 when utf16_only turned it down (nothing appended), or -1 when out of memory. */
+int lfx_decode_raw(const uint8_t *in, size_t n, lfx_buf *out, lfx_steps *steps, int *lossy, int utf16_only);
+/* Bytes that hold a NUL every other byte on one side, as ASCII in UTF-16 does: valid UTF-8 that
+ * may be UTF-16 (lfx_decode_raw with utf16_only, and libfix_detect, ask the model). */
+int lfx_looks_utf16(const uint8_t *in, size_t n);
 
 #endif /* LFX_INTERNAL_H */
