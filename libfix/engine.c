@@ -152,21 +152,22 @@ static unsigned classify_line(const uint8_t *s, size_t n) {
         need |= NEED_WIDTH;
         /* the common case for Chinese: runs of three-byte characters (E1-EC need no extra
          * range checks), one table load each */
-        int cjk_before = 0;
         while (i + 3 <= n && s[i] >= 0xE1 && s[i] <= 0xEC && (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
             uint32_t cp = ((uint32_t)(s[i] & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
             uint8_t v = g_cp[cp];
             need |= v & 7u;
             excess += v >> 3;
             i += 3;
-            cjk_before = 1;
         }
         if (i >= n || s[i] < 0x80) continue;
         uint32_t cp;
         size_t k = lfx_utf8_next(s + i, n - i, &cp);
         if (k == 0) return need | NEED_INVALID;
-        /* a Greek or Cyrillic letter next to CJK text: UTF-8 read as GBK (rows A6 and A7) */
-        if (is_greek_cyrillic(cp) && (cjk_before || (i + k < n && s[i + k] >= 0xE3 && s[i + k] <= 0xE9)))
+        /* a Greek or Cyrillic letter next to CJK text: UTF-8 read as GBK (rows A6 and A7). i is
+         * where a character starts, so a lead byte 3 back began the one before (one the run
+         * above took: E1-EC); the one after begins with E3-E9 (U+3000-U+9FFF) */
+        if (is_greek_cyrillic(cp) && ((i >= 3 && s[i - 3] >= 0xE1 && s[i - 3] <= 0xEC) ||
+                                      (i + k < n && s[i + k] >= 0xE3 && s[i + k] <= 0xE9)))
             need |= NEED_DAMAGE;
         i += k;
         need |= cp_class(cp);
