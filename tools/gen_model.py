@@ -51,6 +51,11 @@ def q(bits):
     return max(0, min(255, int(round(bits * 8))))
 
 
+def bits8(ratio):
+    """log2(ratio) in eighths of a bit, as an int8 cost adjustment."""
+    return max(-127, min(127, int(round(8 * math.log2(ratio)))))
+
+
 def read_jieba():
     uni = collections.Counter()
     pair = collections.Counter()
@@ -293,7 +298,7 @@ def main():
     q_mark = {m: (mark_total[m] + 1) / (all_marks + len(MARKS)) for m in MARKS}
     # and how often each mark follows Han text at all, against the commonest (，): the model
     # gives ，。、 one cost by kind, but 。 ends many more sentences than 、 parts lists
-    mark_base = [max(-127, min(127, int(round(8 * math.log2(q_mark[MARKS[0]] / q_mark[m]))))) for m in MARKS]
+    mark_base = [bits8(q_mark[MARKS[0]] / q_mark[m]) for m in MARKS]
     mark_row = [0] * (HI - LO + 1)
     mark_delta = []
     by_char = collections.defaultdict(collections.Counter)
@@ -306,7 +311,7 @@ def main():
         mark_row[cp - LO] = len(mark_delta) // len(MARKS) + 1
         for m in MARKS:
             p = (by_char[cp][m] + MARK_PRIOR * q_mark[m]) / (n_a + MARK_PRIOR)
-            mark_delta.append(max(-127, min(127, int(round(8 * math.log2(q_mark[m] / p))))))
+            mark_delta.append(bits8(q_mark[m] / p))
     for cp in range(LO, HI + 1):
         if mark_row[cp - LO] == 0 and cp in simp and mark_row[simp[cp] - LO]:
             mark_row[cp - LO] = mark_row[simp[cp] - LO]
@@ -321,28 +326,27 @@ def main():
     q_start = {cp: 2.0 ** -start_cost[simp.get(cp, cp)] for cp in range(LO, HI + 1)}
     zs = sum(q_start.values())
     n_after = sum(cafter.values())
-    after_by, before_by, count_by = collections.Counter(), collections.Counter(), collections.Counter()
-    for c, n in cafter.items():
-        after_by[simp.get(ord(c), ord(c))] += n
-    for c, n in cbefore.items():
-        before_by[simp.get(ord(c), ord(c))] += n
-    for c, n in cfollow.items():
-        count_by[simp.get(ord(c), ord(c))] += n
+
+    def by_simplified(counts):
+        """Counts per character, Traditional forms counted as their Simplified form."""
+        out = collections.Counter()
+        for c, n in counts.items():
+            out[simp.get(ord(c), ord(c))] += n
+        return out
+
+    after_by, before_by, count_by = by_simplified(cafter), by_simplified(cbefore), by_simplified(cfollow)
     total_count = sum(count_by.values())
     p0 = sum(before_by.values()) / total_count
     mean_lam = sum(lam[cp] * n for cp, n in count_by.items()) / total_count
-    start_ascii, end_ascii = [], []
     d_start, d_end = {}, {}
     for cp in range(LO, HI + 1):
         sc = simp.get(cp, cp)
         qc = q_start[cp] / zs
         pc = (after_by[sc] + n_after * qc) / (2 * n_after)
-        d_start[cp] = max(-127, min(127, int(round(8 * math.log2(qc / pc)))))
+        d_start[cp] = bits8(qc / pc)
         e = min(0.95, p0 * lam[sc] / mean_lam)
         pe = (before_by[sc] + END_PRIOR * e) / (count_by[sc] + END_PRIOR)
-        d_end[cp] = max(-127, min(127, int(round(8 * math.log2(e / pe)))))
-        start_ascii.append(d_start[cp])
-        end_ascii.append(d_end[cp])
+        d_end[cp] = bits8(e / pe)
 
     # A character alone between spaces: the model scores it as a word that starts after the
     # space and ends before the next, Q(c) ~ p_start(c) lam(c); the corpus shows that a few
@@ -353,14 +357,12 @@ def main():
                for cp in range(LO, HI + 1)}
     z = sum(q_alone.values())
     n_alone = sum(calone.values())
-    alone_by = collections.Counter()
-    for c, n in calone.items():
-        alone_by[simp.get(ord(c), ord(c))] += n
+    alone_by = by_simplified(calone)
     alone_delta = []
     for cp in range(LO, HI + 1):
         qc = q_alone[cp] / z
         pc = (alone_by[simp.get(cp, cp)] + n_alone * qc) / (2 * n_alone)
-        alone_delta.append(max(-127, min(127, int(round(8 * math.log2(qc / pc))))))
+        alone_delta.append(bits8(qc / pc))
 
     def arr(ctype, name, values, per_line=24):
         lines = ["const %s %s[%d] = {" % (ctype, name, len(values))]
@@ -390,8 +392,8 @@ def main():
         f.write(arr("int8_t", "lfx_mark_delta", mark_delta, 13) + "\n")
         f.write(arr("int8_t", "lfx_mark_base", mark_base, 13) + "\n")
         f.write(arr("int8_t", "lfx_han_alone", alone_delta) + "\n")
-        f.write(arr("int8_t", "lfx_han_after_ascii", start_ascii) + "\n")
-        f.write(arr("int8_t", "lfx_han_before_ascii", end_ascii) + "\n")
+        f.write(arr("int8_t", "lfx_han_after_ascii", [d_start[cp] for cp in range(LO, HI + 1)]) + "\n")
+        f.write(arr("int8_t", "lfx_han_before_ascii", [d_end[cp] for cp in range(LO, HI + 1)]) + "\n")
     print("han %d, pairs %d, trigrams %d" % (HI - LO + 1, len(second), len(tri_third)), file=sys.stderr)
 
 
