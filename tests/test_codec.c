@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "test_helpers.h"
 #include "tables/codec_tables.h"
 
 /* ---- helpers ------------------------------------------------------------------------------ */
@@ -143,12 +144,7 @@ static void test_samples_round_trip(void **state) {
         /* encode, one code point at a time, to exactly Python's bytes */
         lfx_buf enc;
         lfx_buf_init(&enc);
-        for (size_t i = 0; i < cps.len; i++) {
-            uint8_t out[4];
-            int k = lfx_encode_cp(c, cps.data[i], out);
-            assert_true(k > 0);
-            lfx_buf_append(&enc, out, (size_t)k);
-        }
+        encode_cps(c, &cps, &enc);
         assert_int_equal(enc.len, samples[s].nbytes);
         assert_memory_equal(enc.data, samples[s].bytes, samples[s].nbytes);
 

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "internal.h"
+#include "test_helpers.h"
 
 static libfix_ctx *g_ctx;
 
@@ -31,12 +32,7 @@ static void expect_detect(lfx_codec c, const char *utf8, const char *want) {
     lfx_utf8_decode_lossy((const uint8_t *)utf8, strlen(utf8), &cps);
     lfx_buf b;
     lfx_buf_init(&b);
-    for (size_t i = 0; i < cps.len; i++) {
-        uint8_t tmp[4];
-        int n = lfx_encode_cp(c, cps.data[i], tmp);
-        assert_true(n > 0);
-        lfx_buf_append(&b, tmp, (size_t)n);
-    }
+    encode_cps(c, &cps, &b);
     libfix_guess g[8];
     size_t n = 0;
     assert_int_equal(libfix_detect(g_ctx, (const char *)b.data, b.len, g, 8, &n), LIBFIX_OK);

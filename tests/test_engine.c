@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "internal.h"
+#include "test_helpers.h"
 
 static libfix_ctx *g_ctx;
 
@@ -442,12 +443,7 @@ static void check_big5_read_as_gbk(const char *trad, const char *want) {
     lfx_buf big5, garbled;
     lfx_buf_init(&big5);
     lfx_buf_init(&garbled);
-    for (size_t i = 0; i < cps.len; i++) {
-        uint8_t b[4];
-        int m = lfx_encode_cp(LFX_BIG5, cps.data[i], b);
-        assert_true(m > 0);
-        lfx_buf_append(&big5, b, (size_t)m);
-    }
+    encode_cps(LFX_BIG5, &cps, &big5);
     lfx_decode(LFX_GBK, big5.data, big5.len, &seen);
     lfx_utf8_encode(seen.data, seen.len, &garbled);
     libfix_result r;
