@@ -43,6 +43,15 @@ static size_t count_cp(const char *s, size_t n, uint32_t cp) {
     return k;
 }
 
+/* Append bytes[0..n) as a decoder of codec c reads them, in UTF-8: what damage looks like. */
+static void append_read_as(lfx_codec c, const uint8_t *bytes, size_t n, lfx_buf *out) {
+    lfx_u32 seen;
+    lfx_u32_init(&seen);
+    lfx_decode(c, bytes, n, &seen);
+    lfx_utf8_encode(seen.data, seen.len, out);
+    lfx_u32_free(&seen);
+}
+
 static void test_empty(void **state) {
     (void)state;
     libfix_result r;
@@ -340,15 +349,10 @@ static void check_parts_repaired(const char *const *parts, size_t nparts) {
         const char *t = parts[i] + 1;
         size_t n = strlen(t);
         lfx_buf_append(&orig, t, n);
-        if (parts[i][0] == 'g') {
-            lfx_u32 seen;
-            lfx_u32_init(&seen);
-            lfx_decode(LFX_CP936WIN, (const uint8_t *)t, n, &seen);
-            lfx_utf8_encode(seen.data, seen.len, &garbled);
-            lfx_u32_free(&seen);
-        } else {
+        if (parts[i][0] == 'g')
+            append_read_as(LFX_CP936WIN, (const uint8_t *)t, n, &garbled);
+        else
             lfx_buf_append(&garbled, t, n);
-        }
     }
     libfix_result r;
     repair_ok((const char *)garbled.data, garbled.len, &r);
@@ -416,12 +420,9 @@ static void test_characters_lost_whole(void **state) {
     static const char *const texts[] = {"请选择最重要的文件。", "安装所需的软件包之前请先更新列表。",
                                         "请检查网络设置是否正确。"};
     for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
-        lfx_u32 seen;
-        lfx_u32_init(&seen);
-        lfx_decode(LFX_EUCKR, (const uint8_t *)texts[i], strlen(texts[i]), &seen);
         lfx_buf garbled;
         lfx_buf_init(&garbled);
-        lfx_utf8_encode(seen.data, seen.len, &garbled);
+        append_read_as(LFX_EUCKR, (const uint8_t *)texts[i], strlen(texts[i]), &garbled);
         assert_true(count_cp((const char *)garbled.data, garbled.len, 0xFFFD) >= 4);
         libfix_result r;
         repair_ok((const char *)garbled.data, garbled.len, &r);
@@ -429,23 +430,20 @@ static void test_characters_lost_whole(void **state) {
         assert_true(r.flags & LIBFIX_LOSSY);
         libfix_result_clear(&r);
         lfx_buf_free(&garbled);
-        lfx_u32_free(&seen);
     }
 }
 
 /* Traditional text as Big5 bytes read as GBK (strict: a rejected pair's lead byte becomes
  * U+FFFD), repaired to Simplified: want. */
 static void check_big5_read_as_gbk(const char *trad, const char *want) {
-    lfx_u32 cps, seen;
+    lfx_u32 cps;
     lfx_u32_init(&cps);
-    lfx_u32_init(&seen);
     lfx_utf8_decode_lossy((const uint8_t *)trad, strlen(trad), &cps);
     lfx_buf big5, garbled;
     lfx_buf_init(&big5);
     lfx_buf_init(&garbled);
     encode_cps(LFX_BIG5, &cps, &big5);
-    lfx_decode(LFX_GBK, big5.data, big5.len, &seen);
-    lfx_utf8_encode(seen.data, seen.len, &garbled);
+    append_read_as(LFX_GBK, big5.data, big5.len, &garbled);
     libfix_result r;
     repair_ok((const char *)garbled.data, garbled.len, &r);
     if (strcmp(r.text, want) != 0) fail_msg("%s repaired as %s, not %s", (const char *)garbled.data, r.text, want);
@@ -453,7 +451,6 @@ static void check_big5_read_as_gbk(const char *trad, const char *want) {
     lfx_buf_free(&big5);
     lfx_buf_free(&garbled);
     lfx_u32_free(&cps);
-    lfx_u32_free(&seen);
 }
 
 /* Big5 read as GBK turns common characters into kana and bopomofo (文件 -> ゅン), which cost
