@@ -21,8 +21,11 @@
 #define MAX_FRONTIER 2            /* chains kept per depth of the search */
 #define BEAM_BUDGET_BASE 14000L   /* enough for a damaged sentence or two in full */
 #define BEAM_BUDGET_PER_CP 12L    /* and linear beyond */
+#define BEAM_BUDGET_PER_MARK 1500L /* and for each set mark the layer under it guesses again */
 #define BEAM_BUDGET_PER_GAP 800L  /* and for each '?' or U+FFFD, enough to fill it in one pass, so
                                    * that a repair settles soon */
+#define MARKED_EVERY 3L /* set marks for more than one code point in 3: the text is gone (UTF-8
+                        * read as Big5), guessing again is wasted */
 #define GAP_FUNDED_EVERY 7L       /* see search_chains; measured: a gap in every 7 code points or
                                    * fewer funded gives the same repairs of all but Big5-read text
                                    * on dev-bench and its seed-99 draw as every gap funded */
@@ -268,6 +271,7 @@ typedef struct cand {
     uint32_t guessed;
     unsigned need; /* the traces of damage it still holds */
     float *per;    /* the model's cost of each code point (what the next depth starts from) */
+    int marked;    /* text holds set marks: only for the next depth to undo, never a result */
 } cand;
 
 static void cand_free(cand *c) {
@@ -295,7 +299,11 @@ static int u32_copy(lfx_u32 *dst, const lfx_u32 *src) {
  * cheapest text seen, if that is not the input. */
 static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps *steps, uint32_t *guessed,
                          double *gain_out, long *spent, long allowed) {
-    cand frontier[MAX_FRONTIER];
+    /* the frontier holds besides the MAX_FRONTIER cheapest texts the cheapest marked one: a
+     * layer's guesses of lost bytes left as set marks, for the layer under it to guess in the
+     * context it restores (UTF-8 read as GBK twice: the first layer's guesses judged by the
+     * mojibake they make are guesses in the dark) */
+    cand frontier[MAX_FRONTIER + 1];
     memset(frontier, 0, sizeof frontier);
     int nf = 1;
     if (u32_copy(&frontier[0].text, text) != 0 || cand_score(&frontier[0]) != 0) {
@@ -320,14 +328,21 @@ static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps 
     best.cost = start_cost;
     int have_best = 0, rc = 0, guessed_once = 0;
     for (int depth = 0; depth < max_depth && nf > 0 && rc == 0; depth++) {
-        cand next[MAX_FRONTIER];
+        cand next[MAX_FRONTIER + 1]; /* next[MAX_FRONTIER]: the marked one, if its text is set */
         int nn = 0;
         memset(next, 0, sizeof next);
+        int settled_any = 0; /* only the marked text is still looked at */
         for (int f = 0; f < nf; f++) {
+            if (settled_any && !frontier[f].marked) continue;
+            int settled_f = 0;
             /* Two passes: every layer first decodes only what needs no guess, which is cheap;
              * the layers that had to leave spans for the beam run again in full only if no
              * lossless result settled the search. */
-            uint32_t deferred = 0;
+            /* (a marked text has only spans with marks to decode: it goes to the full pass, every
+             * layer in the order of its fit, and its likeliest layer runs even with the work
+             * used up, as the input's does at depth 0) */
+            int marked_f = frontier[f].marked, marked_ran = 0;
+            uint32_t deferred = marked_f ? ~0u : 0;
             /* a layer runs only where its decoder's traces are. The Latin-1 layers (UTF-8, GBK or
              * Big5 read as Latin-1) take their turns in the order of how much of the bytes their
              * original encoding fits, so that the first to settle is the right one (checking
@@ -352,7 +367,7 @@ static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps 
                 }
             }
             float evidence[16] = {0};
-            for (int pass = 0; pass < 2 && f < nf; pass++) {
+            for (int pass = marked_f; pass < 2 && !settled_f; pass++) {
                 if (pass == 1) {
                     /* the guesses share one budget: the layers whose original encoding fits the
                      * bytes best guess first (then those whose lossless spans gained most): a wrong
@@ -383,17 +398,55 @@ static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps 
                         continue;
                     /* the lossless passes over a long line can use up the work before any layer
                      * has guessed: the likeliest guessing layer of the input still runs, once */
-                    if (work <= 0 && !(depth == 0 && pass == 1 && !guessed_once)) break;
+                    if (work <= 0 && !(depth == 0 && pass == 1 && !guessed_once) && !(marked_f && !marked_ran))
+                        break;
                     if (pass == 1) guessed_once = 1;
+                    marked_ran = 1;
                     work -= (long)frontier[f].text.len;
                     cand c;
                     memset(&c, 0, sizeof c);
                     lfx_rev_stats st;
                     memset(&st, 0, sizeof st);
                     int flags = (depth > 0 ? LFX_REV_STRONG_ONLY : 0) | (pass == 0 ? LFX_REV_LOSSLESS : 0);
+                    lfx_u32 mtext;
+                    lfx_u32_init(&mtext);
+                    int want_marks = depth == 0 && pass == 1 && depth + 1 < max_depth;
                     double g = lfx_reverse_layer(&lfx_layers[L], frontier[f].text.data, frontier[f].per,
-                                                 frontier[f].text.len, flags, &budget, &c.text, &st);
-                    if (c.text.failed) rc = -1;
+                                                 frontier[f].text.len, flags, &budget, &c.text,
+                                                 want_marks ? &mtext : NULL, &st);
+                    if (c.text.failed || mtext.failed) rc = -1;
+                    if (g > 0 && rc == 0 && st.marked > 0 &&
+                        (size_t)st.marked * MARKED_EVERY <= frontier[f].text.len) {
+                        cand m;
+                        memset(&m, 0, sizeof m);
+                        m.text = mtext;
+                        lfx_u32_init(&mtext);
+                        if (cand_score(&m) != 0) rc = -1;
+                        m.marked = 1;
+                        m.need = classify_cps(m.text.data, m.text.len) | NEED_DAMAGE;
+                        m.steps = frontier[f].steps;
+                        m.guessed = frontier[f].guessed + st.guessed;
+                        lfx_steps_add(&m.steps, lfx_layers[L].name);
+                        if (rc == 0 && (next[MAX_FRONTIER].text.data == NULL || m.cost < next[MAX_FRONTIER].cost)) {
+                            if (next[MAX_FRONTIER].text.data == NULL) {
+                                /* the marks are guessed again under the next layer: fund them */
+                                long extra = BEAM_BUDGET_PER_MARK * (long)st.marked;
+                                if (extra > allowed - budget0) extra = allowed - budget0 > 0 ? allowed - budget0 : 0;
+                                budget += extra;
+                                budget0 += extra;
+                            }
+                            cand_free(&next[MAX_FRONTIER]);
+                            next[MAX_FRONTIER] = m;
+                        } else {
+                            cand_free(&m);
+                        }
+                    }
+                    lfx_u32_free(&mtext);
+                    if (frontier[f].marked) {
+                        /* a mark the layer did not undo stands for the character guessed above */
+                        for (size_t k = 0; k < c.text.len; k++)
+                            if (lfx_is_set_mark(c.text.data[k])) c.text.data[k] = lfx_set_mark_guess(c.text.data[k]);
+                    }
                     if (st.deferred) deferred |= 1u << L;
                     if (pass == 0) evidence[L] = st.evidence;
                     if (g <= 0 || c.text.failed || st.deferred) {
@@ -434,7 +487,7 @@ static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps 
                     /* a text with no trace of damage left that reads this well settles the search:
                      * the layers still untried would have to beat sound Chinese */
                     if (settled) {
-                        f = nf;
+                        settled_any = settled_f = 1;
                         break;
                     }
                 }
@@ -454,6 +507,13 @@ static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps 
         for (int f = 0; f < nf; f++) cand_free(&frontier[f]);
         memcpy(frontier, next, sizeof next);
         nf = nn;
+        if (next[MAX_FRONTIER].text.data) {
+            /* the marked text goes first: its guesses are the ones made in context */
+            memmove(frontier + 1, next, sizeof(cand) * (size_t)nn);
+            frontier[0] = next[MAX_FRONTIER];
+            nf++;
+            for (int k = nf; k <= MAX_FRONTIER; k++) memset(&frontier[k], 0, sizeof frontier[0]);
+        }
         /* the best text so far holds no trace of damage: deeper layers have nothing to undo */
         if (best_is_clean) break;
     }

@@ -40,12 +40,13 @@ static int seen_encode(lfx_seen s, uint32_t cp, uint8_t out[4]) {
 }
 
 /* Slot kinds: what one character of the damaged text stands for. */
-enum { SLOT_FIXED, SLOT_FFFD, SLOT_QMARK, SLOT_QMARK_END };
+enum { SLOT_FIXED, SLOT_FFFD, SLOT_QMARK, SLOT_QMARK_END, SLOT_SET };
 
 typedef struct slot {
     uint8_t kind, n;
     uint8_t b[4];
     uint8_t may_drop; /* the span scan needed a dropped byte near here */
+    uint32_t mark;    /* SLOT_SET: the set mark (reverse.h) */
 } slot;
 
 /* Where a decoder left a trace of a lost byte: U+FFFD for strict decoders; '?' for the Windows
@@ -120,6 +121,7 @@ static int is_close(uint32_t c) { return c == ')' || c == 0xFF09; }
 typedef struct node {
     int32_t parent;
     uint32_t cp;
+    uint32_t mark; /* the set mark standing for cp (its lost byte guessed), or 0 */
 } node;
 
 typedef struct bstate {
@@ -134,6 +136,7 @@ typedef struct bstate {
     uint32_t guessed; /* unknown bytes filled so far */
     uint8_t depth;    /* brackets opened in the span and not yet closed */
     uint8_t closed;   /* brackets the span closed that it did not open */
+    uint8_t gmask;    /* which bytes of the carry were guessed (bit k: carry[k]) */
 } bstate;
 
 typedef struct beam_ctx {
@@ -154,6 +157,11 @@ typedef struct beam_ctx {
     int close_after; /* unmatched ')' later on the line that the '(' earlier do not open: the
                       * span may open so many (a swallowed '(' is likely) */
     int seg_end;     /* the slot expanded is the last of a span that non-ASCII text follows */
+    int want_marks;  /* record a set mark for each character with a guessed byte */
+    const slot *next_slot; /* the slot after the one expanded, or NULL */
+    struct { uint8_t b[4], n; } set[64]; /* for a SLOT_SET slot: the seen bytes of each character */
+    int nset;                            /* it may stand for; */
+    uint32_t set_marker; /* and this layer's marker of a lost byte (U+FFFD, '?') if one of them */
 } beam_ctx;
 
 /* ---- optimistic costs of unfinished characters ------------------------------------------ */
@@ -212,7 +220,7 @@ static float heuristic_ctx(lfx_orig o, const uint8_t *carry, uint8_t n, uint32_t
     return p < h ? p : h;
 }
 
-static int32_t arena_push(beam_ctx *bc, int32_t parent, uint32_t cp) {
+static int32_t arena_push(beam_ctx *bc, int32_t parent, uint32_t cp, uint32_t mark) {
     if (bc->narena == bc->caparena) {
         size_t cap = bc->caparena ? bc->caparena * 2 : 1024;
         node *p = realloc(bc->arena, cap * sizeof *p);
@@ -225,6 +233,7 @@ static int32_t arena_push(beam_ctx *bc, int32_t parent, uint32_t cp) {
     }
     bc->arena[bc->narena].parent = parent;
     bc->arena[bc->narena].cp = cp;
+    bc->arena[bc->narena].mark = mark;
     return (int32_t)bc->narena++;
 }
 
@@ -286,7 +295,9 @@ static int same_bytes(const uint8_t *a, const uint8_t *b, uint8_t n) {
 
 /* Offer one successor of state s after appending bytes b[0..n). Keeps the BEAM best distinct
  * (carry, last) states in bc->next, ranked by cost plus the optimistic cost of the carry.
- * fffd: b is one byte guessed for a U+FFFD. */
+ * guessed: how many of the first bytes of b were guessed for a marker, or (| ASSUMED) assumed
+ * dropped without one (not set marks). fffd: b is one byte guessed for a U+FFFD. */
+#define ASSUMED 0x100
 static void offer(beam_ctx *bc, const bstate *s, const uint8_t *b, int n, float extra, int guessed, int fffd) {
     (*bc->budget)--;
     /* a U+FFFD right before: its byte must be one the seen decoder rejects before b[0] */
@@ -294,10 +305,17 @@ static void offer(beam_ctx *bc, const bstate *s, const uint8_t *b, int n, float 
     bstate t = *s;
     if (t.ncarry + n > 6) return;
     for (int i = 0; i < n; i++) t.carry[t.ncarry + i] = b[i];
+    /* the guessed bytes of an offer are its first */
+    if (guessed > 0 && !(guessed & ASSUMED))
+        t.gmask = (uint8_t)(t.gmask | (((1u << (guessed < 4 ? guessed : 4)) - 1u) << t.ncarry));
+    guessed &= 0xFF;
     t.ncarry = (uint8_t)(t.ncarry + n);
+    uint8_t had = t.ncarry;
     uint32_t cps[8];
     int k = orig_take(bc->orig, t.carry, &t.ncarry, cps);
     if (k < 0) return;
+    uint8_t gm = t.gmask;
+    t.gmask = (uint8_t)(t.gmask >> (had - t.ncarry));
     float cost = t.cost + extra;
     uint32_t last = t.last, last2 = t.last2;
     for (int i = 0; i < k; i++) {
@@ -353,7 +371,24 @@ static void offer(beam_ctx *bc, const bstate *s, const uint8_t *b, int n, float 
     t.last = last;
     t.last2 = last2;
     t.hist = s->hist;
-    for (int j = 0; j < k; j++) t.hist = arena_push(bc, t.hist, cps[j]);
+    for (int j = 0; j < k; j++) {
+        uint32_t mark = 0;
+        if (bc->want_marks) {
+            /* a UTF-8 original: the bytes of cps[j] are the next of the carry */
+            uint8_t u[4];
+            int len = lfx_utf8_put(u, cps[j]);
+            unsigned m = gm & ((1u << len) - 1u);
+            gm = (uint8_t)(gm >> len);
+            if (len == 3 && (m == 1 || m == 2 || m == 4)) {
+                uint32_t pos = m == 1 ? 0 : m == 2 ? 1 : 2;
+                mark = LFX_SET_MARK | (pos << 24) | ((uint32_t)u[0] << 16) | ((uint32_t)u[1] << 8) | u[2];
+            } else if (len == 1 && m) {
+                /* a swallowed ASCII byte: below 0x40 */
+                mark = LFX_SET_MARK | (3u << 24) | (cps[j] << 8) | 0x3F;
+            }
+        }
+        t.hist = arena_push(bc, t.hist, cps[j], mark);
+    }
     bc->next[at] = t;
     bc->nrank[at] = rank;
     bc->nkey[at] = key;
@@ -385,6 +420,23 @@ static void byte_range(lfx_orig o, const uint8_t *carry, uint8_t n, int *lo, int
     LFX_UNUSED(carry);
 }
 
+/* The pairs of a UTF-8 continuation byte and a UTF-8 lead byte that cp936 leaves unmapped
+ * (Windows shows them as '?', swallowing the lead byte). */
+static uint8_t g_win_pairs[16][2];
+static int g_n_win_pairs;
+static pthread_once_t g_win_once = PTHREAD_ONCE_INIT;
+static void build_win_pairs(void) {
+    for (int x = 0x80; x <= 0xBF; x++)
+        for (int t = 0xC2; t <= 0xF4; t++) {
+            uint8_t b[2] = {(uint8_t)x, (uint8_t)t};
+            uint32_t cp;
+            if (lfx_decode_cp(LFX_CP936WIN, b, 2, &cp) == LFX_BAD && g_n_win_pairs < 16) {
+                g_win_pairs[g_n_win_pairs][0] = b[0];
+                g_win_pairs[g_n_win_pairs++][1] = b[1];
+            }
+        }
+}
+
 /* Is the pair (x, t) one the seen Windows decoder turns into '?' (swallowing t)? */
 static int win_rejects_pair(lfx_seen seen, uint8_t x, uint8_t t) {
     if (seen == SEEN_GBK) return t < 0x40 || t == 0x7F || t == 0xFF;
@@ -411,6 +463,7 @@ static int dropped_bytes(lfx_seen seen, const uint8_t **set) {
 }
 
 #define INSERT_BITS 6.0f /* a byte that left no trace costs more than one marked by '?' */
+#define UNMAPPED_BITS 6.0f /* a '?' that swallowed the lead byte of a character (cp936's A2 E3) */
 
 /* Would bracket t, swallowed after state s, pair with one outside the span? */
 static int bracket_balances(const beam_ctx *bc, const bstate *s, uint8_t t) {
@@ -438,7 +491,7 @@ static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s,
                 if (bc->seen == SEEN_GBK && !seen_rejects(SEEN_GBK, set[i], sl->b[0])) continue;
                 uint8_t b[5] = {set[i]};
                 memcpy(b + 1, sl->b, sl->n);
-                offer(bc, s, b, 1 + sl->n, INSERT_BITS, 1, 0);
+                offer(bc, s, b, 1 + sl->n, INSERT_BITS, 1 | ASSUMED, 0);
             }
         }
         return;
@@ -446,14 +499,28 @@ static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s,
     /* a full beam: a state whose cost alone reaches the worst kept can give nothing (costs
      * only grow), which spares most states most of their candidates */
     if (bc->nnext == BEAM && s->cost >= bc->worst_rank) return;
+    int kind = sl->kind;
+    if (kind == SLOT_SET) {
+        /* a character the layer above lost a byte of: each it may have been (set_list listed
+         * their bytes); among them may be this layer's own marker of a lost byte */
+        if (*bc->budget <= 0) return;
+        if (bc->nnext == BEAM && s->cost + GUESS_BITS >= bc->worst_rank) return;
+        for (int j = 0; j < bc->nset; j++) offer(bc, s, bc->set[j].b, bc->set[j].n, GUESS_BITS, bc->set[j].n, 0);
+        if (bc->set_marker == 0xFFFD)
+            kind = SLOT_FFFD;
+        else if (bc->set_marker == '?')
+            kind = next_byte == 256 ? SLOT_QMARK_END : SLOT_QMARK;
+        else
+            return;
+    }
     uint8_t q = '?';
     if (*bc->budget <= 0) {
-        if (sl->kind != SLOT_FFFD) offer(bc, s, &q, 1, 0, 0, 0);
+        if (kind != SLOT_FFFD) offer(bc, s, &q, 1, 0, 0, 0);
         return;
     }
     int lo, hi;
     byte_range(bc->orig, s->carry, s->ncarry, &lo, &hi);
-    if (sl->kind == SLOT_FFFD) {
+    if (kind == SLOT_FFFD) {
         /* one byte the seen decoder rejected */
         if (bc->nnext == BEAM && s->cost + GUESS_BITS >= bc->worst_rank) return;
         if (lo < 0x80) lo = 0x80;
@@ -467,7 +534,7 @@ static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s,
     offer(bc, s, &q, 1, 0, 0, 0);
     if (rank_i >= QMARK_TOP) return; /* the gap is filled from the best state only */
     if (lo < 0x80) lo = 0x80;
-    if (sl->kind == SLOT_QMARK_END || bc->seg_end) {
+    if (kind == SLOT_QMARK_END || bc->seg_end) {
         /* a lead byte with nothing after it (at the end of the text, or of a damaged stretch
          * that was decoded alone: clean text follows); or a pair like any other '?' */
         for (int x = lo; x <= hi; x++) {
@@ -489,11 +556,25 @@ static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s,
     } keep[KEEP_X];
     int nkeep = 0;
     if (bc->seen == SEEN_GBK && bc->orig == ORIG_UTF8) {
-        /* GBK rejects only ASCII trails (below 0x40): the swallowed byte is ASCII, so x must be
-         * the last byte of the character the carry has begun */
+        /* GBK rejects ASCII trails (below 0x40) and a few pairs it leaves unmapped: the
+         * swallowed byte is ASCII, or the lead byte of the next character after a UTF-8
+         * continuation byte (A2 E3: 鐢ㄤ read as cp936 again is 閻?劋), so x must be the last
+         * byte of the character the carry has begun */
         uint8_t c0 = s->ncarry ? s->carry[0] : 0;
         int need = c0 >= 0xF0 ? 4 : c0 >= 0xE0 ? 3 : c0 >= 0xC0 ? 2 : 0;
         if (need != s->ncarry + 1) return;
+        pthread_once(&g_win_once, build_win_pairs);
+        /* (such a pair is rarer than an ASCII byte after a character: measured on UTF-8
+         * Chinese, about one '?' in 75; and the lead byte must begin a character with the bytes
+         * after the '?') */
+        const slot *nx = bc->next_slot;
+        for (int i = 0; nx && nx->kind == SLOT_FIXED && i < g_n_win_pairs; i++) {
+            uint8_t c2[8] = {g_win_pairs[i][1]}, n2 = (uint8_t)(1 + nx->n);
+            uint32_t cps[8];
+            memcpy(c2 + 1, nx->b, nx->n);
+            if (orig_take(ORIG_UTF8, c2, &n2, cps) >= 0)
+                offer(bc, s, g_win_pairs[i], 2, 2 * GUESS_BITS + UNMAPPED_BITS, 2, 0);
+        }
     }
     for (int x = lo; x <= hi; x++) {
         if (x == 0x80) continue;
@@ -597,12 +678,45 @@ static int cmp_state(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
+/* The characters a set mark may stand for, as the seen decoder's bytes, into bc->set. */
+static void set_list(beam_ctx *bc, uint32_t mark) {
+    int pos = (int)((mark >> 24) & 3);
+    bc->nset = 0;
+    bc->set_marker = 0;
+    if (pos == 3) {
+        for (int t = '\t'; t <= (int)(mark & 0x7F) && bc->nset < 64; t++) {
+            if (t < 0x20 && t != '\t' && t != '\n' && t != '\r') continue;
+            if (t == '?' && bc->orig == ORIG_UTF8 && bc->seen != SEEN_1252) {
+                bc->set_marker = '?';
+                continue;
+            }
+            bc->set[bc->nset].b[0] = (uint8_t)t;
+            bc->set[bc->nset++].n = 1;
+        }
+        return;
+    }
+    uint8_t u[3] = {(uint8_t)(mark >> 16), (uint8_t)(mark >> 8), (uint8_t)mark};
+    int lo = pos == 0 ? 0xE0 : 0x80, hi = pos == 0 ? 0xEF : 0xBF;
+    for (int v = lo; v <= hi; v++) {
+        uint32_t cp;
+        u[pos] = (uint8_t)v;
+        if (lfx_utf8_next(u, 3, &cp) != 3) continue;
+        if (cp == 0xFFFD && bc->seen != SEEN_1252) {
+            bc->set_marker = 0xFFFD;
+            continue;
+        }
+        int m = seen_encode(bc->seen, cp, bc->set[bc->nset].b);
+        if (m > 0) bc->set[bc->nset++].n = (uint8_t)m;
+    }
+}
+
 /* Decode slots[0..n) with the beam. prev: code point before the span (0 at start), after: the
  * one after it (0 at the end). On success appends the code points to out, returns 1 and sets
- * *cost (without the transition to after) and *guessed. */
+ * *cost (without the transition to after) and *guessed. mout: NULL, or where to append the
+ * same code points with set marks for those with a guessed byte (a UTF-8 original). */
 static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n, uint32_t prev2, uint32_t prev,
-                       uint32_t after, const int brackets[2], long *budget, lfx_u32 *out, float *cost,
-                       uint32_t *guessed) {
+                       uint32_t after, const int brackets[2], long *budget, lfx_u32 *out, lfx_u32 *mout,
+                       float *cost, uint32_t *guessed) {
     pthread_once(&g_h_once, build_h);
     beam_ctx bc;
     memset(&bc, 0, sizeof bc);
@@ -611,6 +725,7 @@ static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n
     bc.orig = orig;
     bc.seen = seen;
     bc.budget = budget;
+    bc.want_marks = mout != NULL && orig == ORIG_UTF8;
     rej_init(seen);
     bc.cur[0].last = prev;
     bc.cur[0].last2 = prev2;
@@ -626,9 +741,11 @@ static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n
             next_byte = after == 0 ? 256 : after < 0x80 ? (int)after : -1;
         if (slots[i].kind != SLOT_FIXED)
             qsort(bc.cur, (size_t)bc.ncur, sizeof(bstate), cmp_rank);
-        if (slots[i].kind == SLOT_FFFD) /* expand guesses bytes from 0x80 up only */
+        if (slots[i].kind == SLOT_SET) set_list(&bc, slots[i].mark);
+        if (slots[i].kind == SLOT_FFFD || slots[i].kind == SLOT_SET) /* expand guesses bytes from 0x80 up only */
             for (int x = 0x80; x < 256; x++) bc.rejects[x] = (uint8_t)(next_byte < 0 || seen_rejects(seen, (uint8_t)x, next_byte));
         bc.seg_end = i + 1 == n && after >= 0x80;
+        bc.next_slot = i + 1 < n ? &slots[i + 1] : NULL;
         for (int k = 0; k < bc.ncur; k++) expand(&bc, &slots[i], next_byte, &bc.cur[k], k);
         if (bc.nnext == 0) break;
         memcpy(bc.cur, bc.next, sizeof(bstate) * (size_t)bc.nnext);
@@ -653,7 +770,7 @@ static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n
                 offer(&bc, &bc.cur[j], NULL, 0, 0, 0, 0);
                 continue;
             }
-            for (int i = 0; i < k; i++) offer(&bc, &bc.cur[j], &set[i], 1, INSERT_BITS, 1, 0);
+            for (int i = 0; i < k; i++) offer(&bc, &bc.cur[j], &set[i], 1, INSERT_BITS, 1 | ASSUMED, 0);
         }
         memcpy(bc.cur, bc.next, sizeof(bstate) * (size_t)bc.nnext);
         bc.ncur = bc.nnext;
@@ -676,6 +793,17 @@ static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n
                 uint32_t t = out->data[a];
                 out->data[a] = out->data[b - 1];
                 out->data[b - 1] = t;
+            }
+            if (mout) {
+                size_t mstart = mout->len;
+                for (int32_t h = bc.cur[k].hist; h >= 0; h = bc.arena[h].parent)
+                    lfx_u32_push(mout, bc.arena[h].mark ? bc.arena[h].mark : bc.arena[h].cp);
+                for (size_t a = mstart, b = mout->len; a + 1 < b; a++, b--) {
+                    uint32_t t = mout->data[a];
+                    mout->data[a] = mout->data[b - 1];
+                    mout->data[b - 1] = t;
+                }
+                if (mout->failed) out->failed = 1;
             }
             *cost = bc.cur[k].cost - lfx_model_cost3(bc.cur[k].last2, bc.cur[k].last, end);
             *guessed = bc.cur[k].guessed;
@@ -931,7 +1059,7 @@ enum {
  * is mostly kana or Hangul, a drawn tree mostly box drawing). */
 static int plausible_decode(lfx_orig o, const uint32_t *orig, size_t no, const uint32_t *cp, size_t n) {
     int orig_han = 1, lost = 0;
-    for (size_t i = 0; i < no; i++) lost |= orig[i] == 0xFFFD;
+    for (size_t i = 0; i < no; i++) lost |= orig[i] == 0xFFFD || lfx_is_set_mark(orig[i]);
     for (size_t i = 0; i < no && orig_han; i++)
         if (orig[i] >= 0x80 && !is_han(orig[i]) && !is_cjk_punct(orig[i]) && orig[i] != 0xFFFD) orig_han = 0;
     size_t han = 0, kana = 0, hangul = 0, box = 0, wide = 0, beyond_gb2312 = 0;
@@ -1025,6 +1153,7 @@ static int is_ascii_run_breaker(uint32_t cp) { return cp < 0x80 && cp != '?'; }
                           * so evidence for a layer comes from the characters that survived */
 #define FFFD_BITS 11.0f /* U+FFFD: a byte known lost, which clean text does not hold; dearer than
                          * '?', which it does */
+#define SET_BITS 24.0f /* a set mark: never text; any character it may stand for is cheaper */
 #define CHEAP_BITS_PER_CP 11.0f
 #define SHORT_TAIL 3 /* slots after a span's last marker that may be clean text it ran into */
 
@@ -1034,7 +1163,10 @@ static float span_cost_as_is(const slot *slots, const float *cost_in, const uint
                              size_t a, size_t b) {
     float c = 0;
     for (size_t k = a; k < b; k++)
-        c += slots[k].kind == SLOT_FIXED ? cost_in[r0 + k] : slots[k].kind == SLOT_FFFD ? FFFD_BITS : MARKER_BITS;
+        c += slots[k].kind == SLOT_FIXED  ? cost_in[r0 + k]
+             : slots[k].kind == SLOT_FFFD ? FFFD_BITS
+             : slots[k].kind == SLOT_SET  ? SET_BITS
+                                          : MARKER_BITS;
     uint32_t after = r0 + b < n ? in[r0 + b] : 0;
     return c + lfx_model_cost3(r0 + b > 1 ? in[r0 + b - 2] : 0, r0 + b > 0 ? in[r0 + b - 1] : 0, after ? after : '\n');
 }
@@ -1057,13 +1189,15 @@ typedef struct cspan {
  * of the same text has strong evidence. Returns the total gain in bits (0: nothing replaced;
  * out is then a copy of in). */
 double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *cost_in, size_t n, int flags,
-                         long *budget, lfx_u32 *out, lfx_rev_stats *st) {
+                         long *budget, lfx_u32 *out, lfx_u32 *marked, lfx_rev_stats *st) {
     double gain = 0;
     int strong_only = (flags & LFX_REV_STRONG_ONLY) != 0;
     slot *slots = malloc(sizeof(slot) * (n < MAX_SPAN ? n + 1 : MAX_SPAN + 1));
-    lfx_u32 pool, dec;
+    lfx_u32 pool, dec, mpool; /* mpool: pool with set marks (marked) */
     lfx_u32_init(&pool);
     lfx_u32_init(&dec);
+    lfx_u32_init(&mpool);
+    lfx_u32 *mp = marked && L->orig == ORIG_UTF8 ? &mpool : NULL;
     cspan *spans = NULL;
     size_t nspans = 0, capspans = 0;
     int any_strong = 0, any_traditional = 0;
@@ -1107,6 +1241,11 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
             s->may_drop = 0;
             if (is_marker(L, in[k])) {
                 s->kind = in[k] == 0xFFFD ? SLOT_FFFD : (k + 1 == n ? SLOT_QMARK_END : SLOT_QMARK);
+                continue;
+            }
+            if (lfx_is_set_mark(in[k])) {
+                s->kind = SLOT_SET;
+                s->mark = in[k];
                 continue;
             }
             int m = seen_encode(L->seen, in[k], s->b);
@@ -1170,13 +1309,17 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                 int ok = (size_t)fixed == b - a && ndec > 0;
                 if (ok) {
                     for (size_t k = 0; k < ndec; k++) lfx_u32_push(&pool, dec.data[k]);
+                    if (mp)
+                        for (size_t k = 0; k < ndec; k++) lfx_u32_push(mp, dec.data[k]);
                     c_new = decoded_cost(dec.data, ndec, prev2, prev);
                 }
                 if (!ok && unknown && (flags & LFX_REV_LOSSLESS)) {
                     if (st) st->deferred++;
                 } else if (!ok && unknown) {
                     pool.len = d0;
-                    ok = beam_decode(L->orig, L->seen, slots + a, b - a, prev2, prev, after, brackets, budget, &pool, &c_new, &guessed);
+                    if (mp) mp->len = d0;
+                    ok = beam_decode(L->orig, L->seen, slots + a, b - a, prev2, prev, after, brackets, budget, &pool,
+                                     mp, &c_new, &guessed);
                     beam_failed = !ok;
                     while (marker_end > a && slots[marker_end - 1].kind == SLOT_FIXED) marker_end--;
                     /* A span that ends a few characters after its last marker, where decoding
@@ -1193,12 +1336,17 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                         bracket_context(in, n, r0 + a, r0 + m, brackets_m);
                         uint32_t guessed_m = 0;
                         if (beam_decode(L->orig, L->seen, slots + a, m - a, prev2, prev, after_m, brackets_m, budget,
-                                        &pool, &c_new_m, &guessed_m) && pool.len > d1) {
+                                        &pool, mp, &c_new_m, &guessed_m) &&
+                            pool.len > d1) {
                             float g_m = c_old_m - c_new_m - pool_end_cost(&pool, d1, pool.len, prev, after_m);
                             float g_b = c_old - c_new - pool_end_cost(&pool, d0, d1, prev, after);
                             if (g_m >= g_b) {
                                 memmove(pool.data + d0, pool.data + d1, (pool.len - d1) * sizeof *pool.data);
                                 pool.len = d0 + (pool.len - d1);
+                                if (mp) {
+                                    memmove(mp->data + d0, mp->data + d1, (mp->len - d1) * sizeof *mp->data);
+                                    mp->len = pool.len;
+                                }
                                 b = m;
                                 after = after_m;
                                 c_old = c_old_m;
@@ -1207,6 +1355,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                             }
                         }
                         if (b != m) pool.len = d1;
+                        if (mp) mp->len = pool.len;
                     }
                 }
                 int plausible = ok && pool.len > d0
@@ -1250,6 +1399,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                 } else {
                     pool.len = d0;
                 }
+                if (mp) mp->len = pool.len;
             }
             /* The beam found no decoding: the scan may have run past a marker into bytes that
              * only seemed to finish its character (clean text after a damaged stretch that was
@@ -1270,8 +1420,16 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
         cspan *cs = &spans[s];
         if (strong_only && !cs->strong) continue;
         if (cs->unless_alone && !any_traditional) continue;
-        for (; at < cs->start; at++) lfx_u32_push(out, in[at]);
+        for (size_t k = at; k < cs->start; k++) lfx_u32_push(out, in[k]);
         for (size_t k = 0; k < cs->dlen; k++) lfx_u32_push(out, pool.data[cs->dstart + k]);
+        if (mp) {
+            for (size_t k = at; k < cs->start; k++) lfx_u32_push(marked, in[k]);
+            for (size_t k = 0; k < cs->dlen; k++) {
+                uint32_t c = mpool.data[cs->dstart + k];
+                lfx_u32_push(marked, c);
+                if (st && lfx_is_set_mark(c)) st->marked++;
+            }
+        }
         at = cs->end;
         gain += cs->gain;
         if (st) {
@@ -1281,8 +1439,11 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
         }
     }
     if (!any_strong) at = 0, gain = 0;
+    if (mp && any_strong)
+        for (size_t k = at; k < n; k++) lfx_u32_push(marked, in[k]);
     for (; at < n; at++) lfx_u32_push(out, in[at]);
-    if (pool.failed) out->failed = 1;
+    if (pool.failed || mpool.failed || (marked && marked->failed)) out->failed = 1;
+    lfx_u32_free(&mpool);
     free(slots);
     free(spans);
     if (dec.failed) out->failed = 1;

@@ -386,6 +386,21 @@ static void test_greek_cyrillic_next_to_han(void **state) {
 
 /* A '?' that swallowed a space before ASCII text, inside brackets that the line closes after
  * the span: a swallowed ')' would leave that one unmatched. */
+/* cp936 leaves a few byte pairs unmapped besides those with an ASCII trail: A2 E3 is the last
+ * byte of 止 (E6 AD A2) and the first of 。 (E3 80 82), and Windows shows '?' for both, so the
+ * '?' swallowed the lead byte of the next character. */
+static void test_cp936_question_mark_swallowed_lead_byte(void **state) {
+    (void)state;
+    static const char t[] = "打印任务被终止。请检查打印机";
+    lfx_buf seen;
+    lfx_buf_init(&seen);
+    append_read_as(LFX_CP936WIN, (const uint8_t *)t, sizeof t - 1, &seen);
+    assert_non_null(memchr(seen.data, '?', seen.len));
+    lfx_buf_free(&seen);
+    static const char *const g[] = {"g打印任务被终止。请检查打印机"};
+    check_parts_repaired(g, 1);
+}
+
 static void test_brackets_pair_across_the_span(void **state) {
     (void)state;
     static const char *const a[] = {"g在安装软件包(例如编辑器 vim)之前"};
@@ -474,6 +489,49 @@ static void test_big5_read_as_gbk_gb2312_beside_traditional(void **state) {
 
 /* A lead byte GBK rejected leaves its trail to pair with the next lead: the pairs after it are
  * read out of step (的 is AA BA: ?, then BA AD is 涵) until an ASCII byte or another reject. */
+/* UTF-8 read as GBK (or by Windows as cp936) and the result, saved as UTF-8, read so again,
+ * with bytes lost in both readings: the outer layer's guesses of its lost bytes are made under
+ * the inner one, where the Chinese they spell can judge them (set marks). Every text here
+ * loses bytes in both layers; before the marks most came back as mojibake. */
+static void test_read_as_gbk_twice_lossy(void **state) {
+    (void)state;
+    static const char *const texts[] = {
+        "这个程序用来检查网络连接的状态。", "请输入新的密码，然后按回车键确认。",
+        "系统将在五分钟后自动重新启动。",   "用户可以在设置页面修改显示语言。",
+        "服务器返回了一个错误，请稍后再试。", "数据库连接超时，正在尝试重新连接。",
+    };
+    static const lfx_codec codecs[] = {LFX_GBK, LFX_CP936WIN};
+    int lost_both = 0;
+    for (size_t c = 0; c < 2; c++)
+        for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+            const char *t = texts[i];
+            lfx_buf once, twice;
+            lfx_buf_init(&once);
+            lfx_buf_init(&twice);
+            append_read_as(codecs[c], (const uint8_t *)t, strlen(t), &once);
+            append_read_as(codecs[c], once.data, once.len, &twice);
+            lfx_buf_append(&once, "", 1); /* NUL-terminated for strstr */
+            lfx_buf_append(&twice, "", 1);
+            once.len--;
+            twice.len--;
+            const char *lost = codecs[c] == LFX_GBK ? "\xef\xbf\xbd" : "?";
+            /* bytes lost in the inner reading show as "锟" and the like in the outer one */
+            int outer = strstr((const char *)twice.data, lost) != NULL;
+            int inner = strstr((const char *)once.data, lost) != NULL;
+            lost_both += outer && inner;
+            libfix_result r;
+            repair_ok((const char *)twice.data, twice.len, &r);
+            if (strlen(r.text) != strlen(t) || strcmp(r.text, t) != 0)
+                fail_msg("%s read as %s twice: %s\n  repaired as %s", t, codecs[c] == LFX_GBK ? "GBK" : "cp936",
+                         (const char *)twice.data, r.text);
+            if (outer) assert_true(r.flags & LIBFIX_LOSSY);
+            libfix_result_clear(&r);
+            lfx_buf_free(&once);
+            lfx_buf_free(&twice);
+        }
+    assert_true(lost_both >= 6);
+}
+
 static void test_big5_read_as_gbk_out_of_step(void **state) {
     (void)state;
     check_big5_read_as_gbk("可用的值如下：", "可用的值如下：");
@@ -485,6 +543,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_big5_read_as_gbk_lost_leads),
         cmocka_unit_test(test_big5_read_as_gbk_kana),
+        cmocka_unit_test(test_read_as_gbk_twice_lossy),
+        cmocka_unit_test(test_cp936_question_mark_swallowed_lead_byte),
         cmocka_unit_test(test_big5_read_as_gbk_out_of_step),
         cmocka_unit_test(test_big5_read_as_gbk_gb2312_beside_traditional),
         cmocka_unit_test(test_long_lossy_line),
