@@ -386,6 +386,43 @@ static void test_greek_cyrillic_next_to_han(void **state) {
 
 /* A '?' that swallowed a space before ASCII text, inside brackets that the line closes after
  * the span: a swallowed ')' would leave that one unmatched. */
+/* UTF-8 read as GBK by a decoder that drops what it cannot decode (Python's errors="ignore"),
+ * with no trace of the bytes: each text here lost two bytes of its last character (0x80 and
+ * the lone byte at the end: 状态 E6 80 81 reads 鐘舵), and others in between. */
+static void test_gbk_dropping_decoder(void **state) {
+    (void)state;
+    static const char *const texts[] = {
+        "这个程序用来检查网络连接的状态。", "系统将在五分钟后自动重新启动。",
+        "请确认您要永久删除这些文件。",     "当前版本不支持这种压缩格式。",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        const char *t = texts[i];
+        lfx_u32 seen;
+        lfx_u32_init(&seen);
+        lfx_decode(LFX_GBK, (const uint8_t *)t, strlen(t), &seen);
+        size_t k = 0, dropped = 0;
+        for (size_t j = 0; j < seen.len; j++) {
+            if (seen.data[j] == 0xFFFD)
+                dropped++;
+            else
+                seen.data[k++] = seen.data[j];
+        }
+        assert_true(dropped >= 2);
+        lfx_buf garbled;
+        lfx_buf_init(&garbled);
+        lfx_utf8_encode(seen.data, k, &garbled);
+        libfix_result r;
+        repair_ok((const char *)garbled.data, garbled.len, &r);
+        if (strlen(r.text) != strlen(t) || strcmp(r.text, t) != 0)
+            fail_msg("%s read as GBK, %zu bytes dropped: %.*s\n  repaired as %s", t, dropped, (int)garbled.len,
+                     (const char *)garbled.data, r.text);
+        assert_true(r.flags & LIBFIX_LOSSY);
+        libfix_result_clear(&r);
+        lfx_buf_free(&garbled);
+        lfx_u32_free(&seen);
+    }
+}
+
 /* cp936 leaves a few byte pairs unmapped besides those with an ASCII trail: A2 E3 is the last
  * byte of 止 (E6 AD A2) and the first of 。 (E3 80 82), and Windows shows '?' for both, so the
  * '?' swallowed the lead byte of the next character. */
@@ -545,6 +582,7 @@ int main(void) {
         cmocka_unit_test(test_big5_read_as_gbk_kana),
         cmocka_unit_test(test_read_as_gbk_twice_lossy),
         cmocka_unit_test(test_cp936_question_mark_swallowed_lead_byte),
+        cmocka_unit_test(test_gbk_dropping_decoder),
         cmocka_unit_test(test_big5_read_as_gbk_out_of_step),
         cmocka_unit_test(test_big5_read_as_gbk_gb2312_beside_traditional),
         cmocka_unit_test(test_long_lossy_line),
