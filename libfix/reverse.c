@@ -159,8 +159,9 @@ typedef struct beam_ctx {
     int seg_end;     /* the slot expanded is the last of a span that non-ASCII text follows */
     int want_marks;  /* record a set mark for each character with a guessed byte */
     const slot *next_slot; /* the slot after the one expanded, or NULL */
-    struct { uint8_t b[4], n; } set[64]; /* for a SLOT_SET slot: the seen bytes of each character */
-    int nset;                            /* it may stand for; */
+    struct { uint8_t b[4], n; } set[4096]; /* for a SLOT_SET slot: the seen bytes of each character */
+    int nset;                              /* it may stand for; */
+    int set_two;                           /* (two bytes of it unknown) */
     uint32_t set_marker; /* and this layer's marker of a lost byte (U+FFFD, '?') if one of them */
 } beam_ctx;
 
@@ -382,6 +383,12 @@ static void offer(beam_ctx *bc, const bstate *s, const uint8_t *b, int n, float 
             if (len == 3 && (m == 1 || m == 2 || m == 4)) {
                 uint32_t pos = m == 1 ? 0 : m == 2 ? 1 : 2;
                 mark = LFX_SET_MARK | (pos << 24) | ((uint32_t)u[0] << 16) | ((uint32_t)u[1] << 8) | u[2];
+            } else if (len == 3 && (m == 3 || m == 5 || m == 6) && bc->seen == SEEN_GBK) {
+                /* (a GBK decoder loses two bytes of a character in a row: 0x80 and the byte a
+                 * rejected pair began with) */
+                uint32_t known = m == 6 ? 0 : m == 5 ? 1 : 2;
+                mark = LFX_SET_MARK | LFX_SET_TWO | (known << 24) | ((uint32_t)u[0] << 16) | ((uint32_t)u[1] << 8) |
+                       u[2];
             } else if (len == 1 && m) {
                 /* a swallowed ASCII byte: below 0x40 */
                 mark = LFX_SET_MARK | (3u << 24) | (cps[j] << 8) | 0x3F;
@@ -478,6 +485,7 @@ static int bracket_balances(const beam_ctx *bc, const bstate *s, uint8_t t) {
  * eighth of the work per gap; only hopeless text (UTF-8 read as Big5, half its characters
  * lost) reads differently. */
 #define QMARK_TOP 1
+#define SET_TWO_TOP 4 /* states a set mark with two unknown bytes is guessed from */
 #define QMARK_KEEP_X 4
 #define QMARK_KEEP_T 4
 
@@ -506,6 +514,18 @@ static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s,
          * their bytes); among them may be this layer's own marker of a lost byte */
         if (*bc->budget <= 0) return;
         if (bc->nnext == BEAM && s->cost + GUESS_BITS >= bc->worst_rank) return;
+        if (bc->set_two) {
+            /* thousands of characters: from the best few states, those whose first byte can
+             * come next */
+            if (rank_i >= SET_TWO_TOP) return;
+            int cont = bc->orig == ORIG_UTF8 && s->ncarry > 0;
+            for (int j = 0; j < bc->nset; j++) {
+                uint8_t b0 = bc->set[j].b[0];
+                if (bc->orig == ORIG_UTF8 && (cont ? (b0 & 0xC0) != 0x80 : (b0 >= 0x80 && b0 < 0xC2))) continue;
+                offer(bc, s, bc->set[j].b, bc->set[j].n, 2 * GUESS_BITS, bc->set[j].n, 0);
+            }
+            return;
+        }
         for (int j = 0; j < bc->nset; j++) offer(bc, s, bc->set[j].b, bc->set[j].n, GUESS_BITS, bc->set[j].n, 0);
         if (bc->set_marker == 0xFFFD)
             kind = SLOT_FFFD;
@@ -684,6 +704,22 @@ static void set_list(beam_ctx *bc, uint32_t mark) {
     int pos = (int)((mark >> 24) & 3);
     bc->nset = 0;
     bc->set_marker = 0;
+    bc->set_two = (mark & LFX_SET_TWO) != 0;
+    if (bc->set_two) {
+        /* pos is the known byte; the other two take every value they can */
+        uint8_t u[3] = {(uint8_t)(mark >> 16), (uint8_t)(mark >> 8), (uint8_t)mark};
+        int p1 = pos == 0 ? 1 : 0, p2 = pos == 2 ? 1 : 2;
+        for (int v1 = p1 == 0 ? 0xE0 : 0x80; v1 <= (p1 == 0 ? 0xEF : 0xBF); v1++)
+            for (int v2 = 0x80; v2 <= 0xBF; v2++) {
+                uint32_t cp;
+                u[p1] = (uint8_t)v1;
+                u[p2] = (uint8_t)v2;
+                if (lfx_utf8_next(u, 3, &cp) != 3 || cp == 0xFFFD) continue;
+                int m = seen_encode(bc->seen, cp, bc->set[bc->nset].b);
+                if (m > 0) bc->set[bc->nset++].n = (uint8_t)m;
+            }
+        return;
+    }
     if (pos == 3) {
         for (int t = '\t'; t <= (int)(mark & 0x7F) && bc->nset < 64; t++) {
             if (t < 0x20 && t != '\t' && t != '\n' && t != '\r') continue;

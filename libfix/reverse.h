@@ -33,13 +33,15 @@ typedef struct lfx_rev_stats {
  * (which the Chinese beneath shows, and the mojibake the mark stands in does not). Above
  * U+10FFFF. Bits 24-25: which byte of a three-byte UTF-8 character is unknown (0-2), the
  * bytes in bits 16-23, 8-15 and 0-7 (the unknown one as the layer guessed it); or 3: an ASCII
- * character a '?' swallowed, any from TAB up to bits 0-7, guessed as bits 8-15. */
+ * character a '?' swallowed, any from TAB up to bits 0-7, guessed as bits 8-15. With
+ * LFX_SET_TWO, two bytes of the character are unknown and bits 24-25 say which is known. */
 #define LFX_SET_MARK 0x40000000u
-static inline int lfx_is_set_mark(uint32_t cp) { return (cp & 0xFC000000u) == LFX_SET_MARK; }
+#define LFX_SET_TWO 0x04000000u
+static inline int lfx_is_set_mark(uint32_t cp) { return (cp & 0xF8000000u) == LFX_SET_MARK; }
 
 /* The character the layer guessed for set mark m. */
 static inline uint32_t lfx_set_mark_guess(uint32_t m) {
-    if (((m >> 24) & 3) == 3) return (m >> 8) & 0x7F;
+    if (((m >> 24) & 3) == 3 && !(m & LFX_SET_TWO)) return (m >> 8) & 0x7F;
     return ((m >> 4) & 0xF000) | ((m >> 2) & 0x0FC0) | (m & 0x3F);
 }
 
