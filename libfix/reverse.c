@@ -1257,6 +1257,9 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
     cspan *spans = NULL;
     size_t nspans = 0, capspans = 0;
     int any_strong = 0, any_traditional = 0;
+    /* spans of U+FFFD alone (see below), decoded last, only beside spans with evidence */
+    enum { MAX_LOST_WHOLE = 64 };
+    size_t lw_start[MAX_LOST_WHOLE], lw_end[MAX_LOST_WHOLE], nlw = 0;
     if (!slots) {
         out->failed = 1;
         return 0;
@@ -1324,6 +1327,20 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
             int ins = dropped_bytes(L->seen, &ins_set) == 0 ? 0 : INS_EVERY;
             size_t ndec = 0;
             size_t b = scan_span(L->orig, ins, slots, a, wall, &dec, &ndec);
+            /* Two to six U+FFFD alone between other text: a character or two whose every byte
+             * the decoder rejected (。 E3 80 82 read as cp949 after an ASCII character). They
+             * hold no evidence of the layer: they are guessed from the text around them once
+             * the layer has found spans that do. */
+            int lost_whole = b >= a + 2 && b <= a + 6;
+            for (size_t k = a; k < b && lost_whole; k++) lost_whole = slots[k].kind == SLOT_FFFD;
+            if (lost_whole) {
+                if (nlw < MAX_LOST_WHOLE) {
+                    lw_start[nlw] = r0 + a;
+                    lw_end[nlw++] = r0 + b;
+                }
+                a = b;
+                continue;
+            }
             int taken = 0, beam_failed = 0;
             size_t marker_end = b; /* where the beam ran: the span up to and with its last marker */
             int fixed = 0;
@@ -1467,6 +1484,71 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
             if (!taken) a += (b > a + 3) ? (b - a) / 2 : 1;
         }
         i = r1;
+    }
+    if (nlw) {
+        /* text that lost half its characters or more is gone (GBK bytes read as UTF-8): its
+         * runs of U+FFFD are left as they are */
+        size_t wide = 0, lost = 0;
+        for (size_t k = 0; k < n; k++) {
+            wide += in[k] >= 0x80;
+            lost += in[k] == 0xFFFD;
+        }
+        if (2 * lost > wide) nlw = 0;
+    }
+    if (nlw && any_strong && (flags & LFX_REV_LOSSLESS)) {
+        if (st) st->deferred++;
+    } else if (nlw && any_strong && !out->failed) {
+        for (size_t w = 0; w < nlw; w++) {
+            size_t r0 = lw_start[w], len = lw_end[w] - r0, d0 = pool.len;
+            for (size_t k = 0; k < len; k++) {
+                slots[k].kind = SLOT_FFFD;
+                slots[k].n = 0;
+                slots[k].may_drop = 0;
+            }
+            uint32_t prev = r0 > 0 ? in[r0 - 1] : 0, prev2 = r0 > 1 ? in[r0 - 2] : 0;
+            uint32_t after = r0 + len < n ? in[r0 + len] : 0, guessed = 0;
+            int brackets[2] = {0, 0};
+            float c_new = 0;
+            if (mp) mp->len = pool.len;
+            if (!beam_decode(L->orig, L->seen, slots, len, prev2, prev, after, brackets, budget, &pool, mp, &c_new,
+                             &guessed) ||
+                pool.len == d0) {
+                pool.len = d0;
+                continue;
+            }
+            float c_old = span_cost_as_is(slots, cost_in, in, n, r0, 0, len);
+            float g = c_old - c_new - pool_end_cost(&pool, d0, pool.len, prev, after);
+            if (g <= MARGIN_WEAK_A + MARGIN_WEAK_B * c_old || plausible_decode(L->orig, in + r0, len, pool.data + d0,
+                                                                               pool.len - d0) == DECODE_NO) {
+                pool.len = d0;
+                continue;
+            }
+            if (nspans == capspans) {
+                size_t cap = capspans ? capspans * 2 : 16;
+                cspan *ns2 = realloc(spans, cap * sizeof *ns2);
+                if (!ns2) {
+                    out->failed = 1;
+                    break;
+                }
+                spans = ns2;
+                capspans = cap;
+            }
+            cspan *cs = &spans[nspans++];
+            memset(cs, 0, sizeof *cs);
+            cs->start = r0;
+            cs->end = r0 + len;
+            cs->dstart = d0;
+            cs->dlen = pool.len - d0;
+            cs->gain = g;
+            cs->guessed = guessed;
+            /* in the order of the text, for the emitting below */
+            for (size_t k = nspans - 1; k > 0 && spans[k - 1].start > spans[k].start; k--) {
+                cspan t = spans[k];
+                spans[k] = spans[k - 1];
+                spans[k - 1] = t;
+            }
+        }
+        if (mp) mp->len = pool.len;
     }
     /* emit */
     size_t at = 0;

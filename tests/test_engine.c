@@ -483,6 +483,21 @@ static void test_characters_lost_whole(void **state) {
         libfix_result_clear(&r);
         lfx_buf_free(&garbled);
     }
+    /* every byte of 。 (E3 80 82) rejected after an ASCII character: a run of U+FFFD alone,
+     * guessed from the text around it once the rest shows the damage */
+    static const char *const alone[] = {"端口号的默认值是 80。", "这个参数的取值范围为 0 到 100。"};
+    for (size_t i = 0; i < sizeof alone / sizeof *alone; i++) {
+        lfx_buf garbled;
+        lfx_buf_init(&garbled);
+        append_read_as(LFX_EUCKR, (const uint8_t *)alone[i], strlen(alone[i]), &garbled);
+        assert_true(garbled.len > 9 && memcmp(garbled.data + garbled.len - 9, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", 9) == 0);
+        assert_true(garbled.data[garbled.len - 10] == '0');
+        libfix_result r;
+        repair_ok((const char *)garbled.data, garbled.len, &r);
+        if (strcmp(r.text, alone[i]) != 0) fail_msg("repaired as %s, not %s", r.text, alone[i]);
+        libfix_result_clear(&r);
+        lfx_buf_free(&garbled);
+    }
 }
 
 /* Traditional text as Big5 bytes read as GBK (strict: a rejected pair's lead byte becomes
