@@ -1345,7 +1345,10 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
             size_t marker_end = b; /* where the beam ran: the span up to and with its last marker */
             int fixed = 0;
             for (size_t k = a; k < b; k++) fixed += slots[k].kind == SLOT_FIXED;
-            if (b > a && fixed >= 1 && 2 * (size_t)fixed >= (b - a) - (size_t)fixed) {
+            /* (set marks are characters known but for a byte: a span of them alone decodes) */
+            int has_set = 0;
+            for (size_t k = a; k < b && !has_set; k++) has_set = slots[k].kind == SLOT_SET;
+            if (b > a && (has_set || (fixed >= 1 && 2 * (size_t)fixed >= (b - a) - (size_t)fixed))) {
                 uint32_t prev = (r0 + a) > 0 ? in[r0 + a - 1] : 0;
                 uint32_t prev2 = (r0 + a) > 1 ? in[r0 + a - 2] : 0;
                 uint32_t after = r0 + b < n ? in[r0 + b] : 0;

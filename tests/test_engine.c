@@ -552,6 +552,7 @@ static void test_read_as_gbk_twice_lossy(void **state) {
         "系统将在五分钟后自动重新启动。",   "用户可以在设置页面修改显示语言。",
         "服务器返回了一个错误，请稍后再试。", "数据库连接超时，正在尝试重新连接。",
         "当前版本不支持这种压缩格式。", /* read as GBK twice, 式 lost two bytes at once */
+        "参数 -v 或 --verbose 输出更多信息。", /* as cp936 twice, 或 alone between ASCII */
     };
     static const lfx_codec codecs[] = {LFX_GBK, LFX_CP936WIN};
     int lost_both = 0;
