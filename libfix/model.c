@@ -206,6 +206,8 @@ static float model_cost(uint32_t prev, uint32_t c) {
         cost = (pk == C_HAN) ? han_pair(prev, c) : lfx_han_start_cost[c - LFX_HAN_LO] * 0.125f;
         /* after ASCII text some characters start words more often than elsewhere (7 章) */
         if (prev >= ' ' && prev <= '~') cost += lfx_han_after_ascii[c - LFX_HAN_LO] * 0.125f;
+        /* and after a digit, the characters that count things (8 个) */
+        if (prev >= '0' && prev <= '9') cost += lfx_han_after_digit[c - LFX_HAN_LO] * 0.125f;
         if (pk == C_HANGUL) cost += 8.0f; /* Korean text rarely puts Han next to Hangul */
         return cost;
     case C_HANX: cost = 24.0f; break;
@@ -303,6 +305,9 @@ static float model_cost3_k(uint32_t prev2, uint32_t prev, uint32_t c, int32_t *k
     /* a character alone between spaces is one of the few words that stand so (' -i 或 -v') */
     if (c == ' ' && prev2 == ' ' && prev >= LFX_HAN_LO && prev <= LFX_HAN_HI)
         return model_cost(prev, c) + lfx_han_alone[prev - LFX_HAN_LO] * 0.125f;
+    /* a digit and a space before a character count it as much as a digit alone (8 个) */
+    if (prev == ' ' && prev2 >= '0' && prev2 <= '9' && c >= LFX_HAN_LO && c <= LFX_HAN_HI)
+        return model_cost(prev, c) + lfx_han_after_digit[c - LFX_HAN_LO] * 0.125f;
     return model_cost(prev, c);
 }
 

@@ -49,6 +49,10 @@ static void test_classes(void **state) {
     assert_true(score_utf8("IPv4 与 IPv6") + 1 < score_utf8("IPv4 不 IPv6"));
     /* next to ASCII text: 第 before a number, 节 after one */
     assert_true(score_utf8("参见第 7.7 节") < score_utf8("参见笑 7.7 花"));
+    /* after a digit, at once or after a space, the characters that count things (8 个 设备) */
+    assert_true(lfx_model_cost('8', 0x4E2A) + 2 < lfx_model_cost('x', 0x4E2A));              /* 个 */
+    assert_true(lfx_model_cost3('2', ' ', 0x5E74) + 2 < lfx_model_cost3('x', ' ', 0x5E74)); /* 年 */
+    assert_true(lfx_model_cost('1', 0x65E5) < lfx_model_cost('1', 0x65F6));                  /* 1日 1时 */
     for (uint32_t cp = 0; cp < 0x110000; cp += 97) {
         float c = lfx_model_cost(0x4E2D, cp);
         assert_true(c >= 0 && c < 64);

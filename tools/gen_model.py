@@ -90,13 +90,15 @@ def read_manpages():
     manual pages of manpages-zh (troff requests and comments skipped, font escapes removed),
     and every Han character followed by a full-width mark of MARKS; and every Han character
     that stands alone between spaces (' 或 ', a word between options or names); and how often
-    each Han character follows ASCII text (7 章) and is followed by it (第 7)."""
+    each Han character follows ASCII text (7 章) and is followed by it (第 7), and follows a
+    digit, at once or after a space (8 个, 2024年)."""
     pair = collections.Counter()
     follow = collections.Counter()
     marks = collections.Counter()
     alone = collections.Counter()
     after_ascii = collections.Counter()
     before_ascii = collections.Counter()
+    after_digit = collections.Counter()
     for root, dirs, files in sorted(os.walk(MANPAGES)):
         dirs.sort()
         for name in sorted(files):
@@ -116,6 +118,10 @@ def read_manpages():
                 for i in range(1, len(spaced) - 1):
                     if spaced[i - 1] == " " and spaced[i + 1] == " " and LO <= ord(spaced[i]) <= HI:
                         alone[spaced[i]] += 1
+                for i in range(1, len(line)):
+                    if LO <= ord(line[i]) <= HI and (
+                            "0" <= line[i - 1] <= "9" or (line[i - 1] == " " and i > 1 and "0" <= line[i - 2] <= "9")):
+                        after_digit[line[i]] += 1
                 for a, b in zip(line, line[1:]):
                     if " " <= a <= "~" and LO <= ord(b) <= HI:
                         after_ascii[b] += 1
@@ -127,7 +133,7 @@ def read_manpages():
                             pair[(a, b)] += 1
                         elif b in MARKS:
                             marks[(a, b)] += 1
-    return pair, follow, marks, alone, after_ascii, before_ascii
+    return pair, follow, marks, alone, after_ascii, before_ascii, after_digit
 
 
 def read_ts():
@@ -218,7 +224,7 @@ def main():
         pj[(ord(a), ord(b))] = la * 2.0 ** -start_cost[ord(b)] + (1 - la) * n / nonfinal
     # Running text: p = (1 - w) p_dict + w p_corpus for the pairs the corpus has shown, with the
     # Witten-Bell weight w = n(a) / (n(a) + kinds of followers of a).
-    cpair, cfollow, cmarks, calone, cafter, cbefore = read_manpages()
+    cpair, cfollow, cmarks, calone, cafter, cbefore, cdigit = read_manpages()
     kinds = collections.Counter(a for (a, b), n in cpair.items() if n >= MIN_CORPUS_PAIR)
     for (a, b), n in cpair.items():
         if n < MIN_CORPUS_PAIR:
@@ -348,6 +354,20 @@ def main():
         pe = (before_by[sc] + END_PRIOR * e) / (count_by[sc] + END_PRIOR)
         d_end[cp] = bits8(e / pe)
 
+    # After a digit (at once or after a space) the characters that count things start words far
+    # more often than after other ASCII (8 个, 2024 年, 32 位), which the model's after-ASCII
+    # distribution Q_a(c) ~ p_start(c) 2^-d_start(c) does not know. Per character,
+    # log2(Q_a(c) / p(c)), p(c) = (n(c) + N Q_a(c)) / 2N over the N characters seen after digits.
+    q_after = {cp: 2.0 ** -(start_cost[simp.get(cp, cp)] + d_start[cp] / 8.0) for cp in range(LO, HI + 1)}
+    za = sum(q_after.values())
+    n_digit = sum(cdigit.values())
+    digit_by = by_simplified(cdigit)
+    d_digit = {}
+    for cp in range(LO, HI + 1):
+        qc = q_after[cp] / za
+        pc = (digit_by[simp.get(cp, cp)] + n_digit * qc) / (2 * n_digit)
+        d_digit[cp] = bits8(qc / pc)
+
     # A character alone between spaces: the model scores it as a word that starts after the
     # space and ends before the next, Q(c) ~ p_start(c) lam(c); the corpus shows that a few
     # function words take that place (或, 和, 与: ' -i 或 -v'). Per character, log2(Q(c) / p(c)),
@@ -394,6 +414,7 @@ def main():
         f.write(arr("int8_t", "lfx_han_alone", alone_delta) + "\n")
         f.write(arr("int8_t", "lfx_han_after_ascii", [d_start[cp] for cp in range(LO, HI + 1)]) + "\n")
         f.write(arr("int8_t", "lfx_han_before_ascii", [d_end[cp] for cp in range(LO, HI + 1)]) + "\n")
+        f.write(arr("int8_t", "lfx_han_after_digit", [d_digit[cp] for cp in range(LO, HI + 1)]) + "\n")
     print("han %d, pairs %d, trigrams %d" % (HI - LO + 1, len(second), len(tri_third)), file=sys.stderr)
 
 

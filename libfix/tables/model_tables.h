@@ -31,4 +31,6 @@ extern const int8_t lfx_han_alone[LFX_HAN_HI - LFX_HAN_LO + 1];
 /* a Han character after ASCII text, and before it: bits * 8 added to its start, to its end */
 extern const int8_t lfx_han_after_ascii[LFX_HAN_HI - LFX_HAN_LO + 1];
 extern const int8_t lfx_han_before_ascii[LFX_HAN_HI - LFX_HAN_LO + 1];
+extern const int8_t lfx_han_after_digit[LFX_HAN_HI - LFX_HAN_LO + 1]; /* eighths of a bit, after a
+                                                                        * digit and maybe a space */
 #endif
