@@ -403,8 +403,11 @@ static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps 
                     if (pass == 1) guessed_once = 1;
                     marked_ran = 1;
                     work -= (long)frontier[f].text.len;
-                    cand c;
-                    memset(&c, 0, sizeof c);
+                    cand c; /* (its steps are set when it is kept: no need to clear them) */
+                    lfx_u32_init(&c.text);
+                    c.per = NULL;
+                    c.marked = 0;
+                    c.cost = 0;
                     lfx_rev_stats st;
                     memset(&st, 0, sizeof st);
                     int flags = (depth > 0 ? LFX_REV_STRONG_ONLY : 0) | (pass == 0 ? LFX_REV_LOSSLESS : 0);

@@ -159,7 +159,9 @@ typedef struct beam_ctx {
     int seg_end;     /* the slot expanded is the last of a span that non-ASCII text follows */
     int want_marks;  /* record a set mark for each character with a guessed byte */
     const slot *next_slot; /* the slot after the one expanded, or NULL */
-    struct { uint8_t b[4], n; } set[4096]; /* for a SLOT_SET slot: the seen bytes of each character */
+    struct set_entry { uint8_t b[4], n; } *set; /* for a SLOT_SET slot: the seen bytes of each
+                                                 * character (4,096 at most; allocated on the
+                                                 * first such slot) */
     int nset;                              /* it may stand for; */
     int set_two;                           /* (two bytes of it unknown) */
     uint32_t set_marker; /* and this layer's marker of a lost byte (U+FFFD, '?') if one of them */
@@ -703,6 +705,10 @@ static int cmp_state(const void *a, const void *b) {
 static void set_list(beam_ctx *bc, uint32_t mark) {
     int pos = (int)((mark >> 24) & 3);
     bc->nset = 0;
+    if (!bc->set && !(bc->set = malloc(4096 * sizeof *bc->set))) {
+        bc->failed = 1;
+        return;
+    }
     bc->set_marker = 0;
     bc->set_two = (mark & LFX_SET_TWO) != 0;
     if (bc->set_two) {
@@ -778,7 +784,10 @@ static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n
             next_byte = after == 0 ? 256 : after < 0x80 ? (int)after : -1;
         if (slots[i].kind != SLOT_FIXED)
             qsort(bc.cur, (size_t)bc.ncur, sizeof(bstate), cmp_rank);
-        if (slots[i].kind == SLOT_SET) set_list(&bc, slots[i].mark);
+        if (slots[i].kind == SLOT_SET) {
+            set_list(&bc, slots[i].mark);
+            if (bc.failed) break;
+        }
         if (slots[i].kind == SLOT_FFFD || slots[i].kind == SLOT_SET) /* expand guesses bytes from 0x80 up only */
             for (int x = 0x80; x < 256; x++) bc.rejects[x] = (uint8_t)(next_byte < 0 || seen_rejects(seen, (uint8_t)x, next_byte));
         bc.seg_end = i + 1 == n && after >= 0x80;
@@ -864,6 +873,7 @@ static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n
         }
     }
     free(bc.arena);
+    free(bc.set);
     return ok;
 }
 
