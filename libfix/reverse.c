@@ -472,6 +472,7 @@ static int dropped_bytes(lfx_seen seen, const uint8_t **set) {
 }
 
 #define END2_TOP 4 /* states whose unfinished last character may have lost two bytes */
+#define END2_KEEP 48 /* and the commonest characters tried for it, per lead byte */
 #define INSERT_BITS 6.0f /* a byte that left no trace costs more than one marked by '?' */
 #define UNMAPPED_BITS 6.0f /* a '?' that swallowed the lead byte of a character (cp936's A2 E3) */
 
@@ -753,6 +754,38 @@ static void set_list(beam_ctx *bc, uint32_t mark) {
     }
 }
 
+/* Per UTF-8 lead byte E0-EF: the pairs (dropped byte, last byte) GBK drops both of at the end
+ * of a text, by how common the character they finish is (END2_KEEP of them; zero pairs end). */
+static uint8_t g_end2[16][END2_KEEP][2];
+static pthread_once_t g_end2_once = PTHREAD_ONCE_INIT;
+static void build_end2(void) {
+    const uint8_t *dset;
+    int nd = dropped_bytes(SEEN_GBK, &dset);
+    rej_init(SEEN_GBK);
+    for (int lead = 0; lead < 16; lead++) {
+        float best[END2_KEEP];
+        int nb = 0;
+        for (int d = 0; d < nd; d++)
+            for (int x = 0x80; x <= 0xBF; x++) {
+                uint8_t u[3] = {(uint8_t)(0xE0 + lead), dset[d], (uint8_t)x};
+                uint32_t cp;
+                if (!seen_rejects(SEEN_GBK, dset[d], x) || lfx_utf8_next(u, 3, &cp) != 3) continue;
+                float c = lfx_model_unigram(cp);
+                if (nb == END2_KEEP && c >= best[END2_KEEP - 1]) continue;
+                int at = nb < END2_KEEP ? nb++ : END2_KEEP - 1;
+                while (at > 0 && best[at - 1] > c) {
+                    best[at] = best[at - 1];
+                    g_end2[lead][at][0] = g_end2[lead][at - 1][0];
+                    g_end2[lead][at][1] = g_end2[lead][at - 1][1];
+                    at--;
+                }
+                best[at] = c;
+                g_end2[lead][at][0] = dset[d];
+                g_end2[lead][at][1] = (uint8_t)x;
+            }
+    }
+}
+
 /* Decode slots[0..n) with the beam. prev: code point before the span (0 at start), after: the
  * one after it (0 at the end). On success appends the code points to out, returns 1 and sets
  * *cost (without the transition to after) and *guessed. mout: NULL, or where to append the
@@ -820,18 +853,15 @@ static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n
             for (int i = 0; i < k; i++) offer(&bc, &bc.cur[j], &set[i], 1, INSERT_BITS, 1 | ASSUMED, 0);
             /* or its last two, from the best few states: a GBK decoder that drops what it
              * cannot decode drops a lone byte at the end, and 0x80 (or a byte of a user-defined
-             * pair) before it (状态 E6 80 81 read so is 鐘舵) */
-            const uint8_t *dset;
-            int nd = dropped_bytes(seen, &dset);
+             * pair) before it (状态 E6 80 81 read so is 鐘舵); the commonest characters they
+             * can make */
             if (seen != SEEN_GBK || j >= END2_TOP || bc.cur[j].ncarry != 1 || bc.cur[j].carry[0] < 0xE0 ||
                 bc.cur[j].carry[0] > 0xEF)
                 continue;
-            for (int d = 0; d < nd; d++)
-                for (int x = 0x80; x <= 0xBF; x++) {
-                    if (!seen_rejects(SEEN_GBK, dset[d], x)) continue;
-                    uint8_t two[2] = {dset[d], (uint8_t)x};
-                    offer(&bc, &bc.cur[j], two, 2, 2 * INSERT_BITS, 2 | ASSUMED, 0);
-                }
+            pthread_once(&g_end2_once, build_end2);
+            const uint8_t(*two)[2] = g_end2[bc.cur[j].carry[0] - 0xE0];
+            for (int i = 0; i < END2_KEEP && two[i][0]; i++)
+                offer(&bc, &bc.cur[j], two[i], 2, 2 * INSERT_BITS, 2 | ASSUMED, 0);
         }
         memcpy(bc.cur, bc.next, sizeof(bstate) * (size_t)bc.nnext);
         bc.ncur = bc.nnext;
