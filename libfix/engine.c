@@ -267,12 +267,29 @@ static int apply_text_layers(lfx_buf *cur, lfx_buf *tmp, lfx_steps *steps) {
 typedef struct cand {
     lfx_u32 text;
     double cost;
-    lfx_steps steps;
+    uint8_t chain[LFX_MAX_STEPS]; /* the layers undone: chain_name() of each (small, so that
+                                   * candidates are cheap to clear and copy) */
+    uint8_t nchain;
     uint32_t guessed;
     unsigned need; /* the traces of damage it still holds */
     float *per;    /* the model's cost of each code point (what the next depth starts from) */
     int marked;    /* text holds set marks: only for the next depth to undo, never a result */
 } cand;
+
+/* A chain entry: a layer of lfx_layers, with CHAIN_CP1252 when it undid cp1252's specials. */
+#define CHAIN_CP1252 0x80u
+static const char *chain_name(uint8_t code) {
+    const lfx_layer *L = &lfx_layers[code & 0x7F];
+    if (!(code & CHAIN_CP1252)) return L->name;
+    return L->orig == ORIG_UTF8 ? "utf-8>cp1252" : L->orig == ORIG_GBK ? "gbk>cp1252" : "big5>cp1252";
+}
+
+/* c's chain: from's, then code (steps past LFX_MAX_STEPS are dropped, as lfx_steps_add does). */
+static void chain_extend(cand *c, const cand *from, uint8_t code) {
+    memcpy(c->chain, from->chain, from->nchain);
+    c->nchain = from->nchain;
+    if (c->nchain < LFX_MAX_STEPS) c->chain[c->nchain++] = code;
+}
 
 static void cand_free(cand *c) {
     lfx_u32_free(&c->text);
@@ -427,9 +444,8 @@ static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps 
                         if (cand_score(&m) != 0) rc = -1;
                         m.marked = 1;
                         m.need = classify_cps(m.text.data, m.text.len) | NEED_DAMAGE;
-                        m.steps = frontier[f].steps;
                         m.guessed = frontier[f].guessed + st.guessed;
-                        lfx_steps_add(&m.steps, lfx_layers[L].name);
+                        chain_extend(&m, &frontier[f], (uint8_t)L);
                         if (rc == 0 && (next[MAX_FRONTIER].text.data == NULL || m.cost < next[MAX_FRONTIER].cost)) {
                             if (next[MAX_FRONTIER].text.data == NULL) {
                                 /* the marks are guessed again under the next layer: fund them */
@@ -463,13 +479,10 @@ static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps 
                         continue;
                     }
                     c.need = classify_cps(c.text.data, c.text.len);
-                    c.steps = frontier[f].steps;
+                    /* (a Latin-1 layer whose spans held cp1252's specials is named for cp1252) */
+                    chain_extend(&c, &frontier[f],
+                                 (uint8_t)(L | (lfx_layers[L].seen == SEEN_1252 && st.above_latin1 ? CHAIN_CP1252 : 0)));
                     c.guessed = frontier[f].guessed + st.guessed;
-                    const char *name = lfx_layers[L].name;
-                    if (lfx_layers[L].seen == SEEN_1252 && st.above_latin1)
-                        name = lfx_layers[L].orig == ORIG_UTF8 ? "utf-8>cp1252"
-                               : lfx_layers[L].orig == ORIG_GBK ? "gbk>cp1252" : "big5>cp1252";
-                    lfx_steps_add(&c.steps, name);
                     int at = -1;
                     if (nn < MAX_FRONTIER) {
                         at = nn++;
@@ -525,7 +538,7 @@ static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps 
     if (have_best && rc == 0) {
         lfx_u32_free(text);
         *text = best.text;
-        for (size_t s = 0; s < best.steps.n; s++) lfx_steps_add(steps, best.steps.name[s]);
+        for (size_t s = 0; s < best.nchain; s++) lfx_steps_add(steps, chain_name(best.chain[s]));
         *guessed += best.guessed;
         *gain_out += start_cost - best.cost;
     } else {
@@ -678,7 +691,14 @@ void lfx_engine_init(void) {
 
 static uint64_t unit_hash(const uint8_t *s, size_t n) {
     uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
-    for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 0x100000001B3ULL;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) { /* eight bytes a step */
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * 0x100000001B3ULL;
+        h ^= h >> 29;
+    }
+    for (; i < n; i++) h = (h ^ s[i]) * 0x100000001B3ULL;
     return h ? h : 1;
 }
 
