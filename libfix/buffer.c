@@ -59,6 +59,23 @@ void lfx_u32_free(lfx_u32 *v) {
     memset(v, 0, sizeof *v);
 }
 
+int lfx_u32_reserve(lfx_u32 *v, size_t n) {
+    if (v->failed) return -1;
+    if (n <= v->cap) return 0;
+    if (n > SIZE_MAX / sizeof(uint32_t)) {
+        v->failed = 1;
+        return -1;
+    }
+    uint32_t *p = realloc(v->data, n * sizeof(uint32_t));
+    if (!p) {
+        v->failed = 1;
+        return -1;
+    }
+    v->data = p;
+    v->cap = n;
+    return 0;
+}
+
 void lfx_u32_grow_push(lfx_u32 *v, uint32_t cp) {
     if (v->failed) return;
     if (v->len == v->cap) {

@@ -307,6 +307,7 @@ static int cand_score(cand *c) {
 
 static int u32_copy(lfx_u32 *dst, const lfx_u32 *src) {
     lfx_u32_init(dst);
+    lfx_u32_reserve(dst, src->len);
     for (size_t i = 0; i < src->len; i++) lfx_u32_push(dst, src->data[i]);
     return dst->failed ? -1 : 0;
 }
@@ -634,6 +635,7 @@ static int repair_line(const libfix_options *opt, const uint8_t *s, size_t n, un
     int damage = (need & NEED_ANY_DAMAGE) != 0;
     lfx_u32 text;
     lfx_u32_init(&text);
+    lfx_u32_reserve(&text, cur.len + 1); /* (a unit: at most 64 KiB) */
     lfx_utf8_decode_lossy(cur.data, cur.len, &text);
     if (rc == 0 && damage &&
         search_chains(opt->max_depth, need, &text, steps, &lr->guessed, &lr->gain, &lr->spent, allowed) != 0)

@@ -1294,6 +1294,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
     lfx_u32_init(&dec);
     lfx_u32_init(&mpool);
     lfx_u32 *mp = marked && L->orig == ORIG_UTF8 ? &mpool : NULL;
+    lfx_u32_reserve(out, n + 1); /* (the output is about as long as the input) */
     cspan *spans = NULL;
     size_t nspans = 0, capspans = 0;
     int any_strong = 0, any_traditional = 0;
