@@ -159,12 +159,13 @@ typedef struct beam_ctx {
     int seg_end;     /* the slot expanded is the last of a span that non-ASCII text follows */
     int want_marks;  /* record a set mark for each character with a guessed byte */
     const slot *next_slot; /* the slot after the one expanded, or NULL */
-    struct set_entry { uint8_t b[4], n; } *set; /* for a SLOT_SET slot: the seen bytes of each
-                                                 * character (4,096 at most; allocated on the
-                                                 * first such slot) */
-    int nset;                              /* it may stand for; */
-    int set_two;                           /* (two bytes of it unknown) */
-    uint32_t set_marker; /* and this layer's marker of a lost byte (U+FFFD, '?') if one of them */
+    /* For the SLOT_SET slot expanded (set_list): the seen decoder's bytes of each character
+     * the mark may stand for (nset of them, 4,096 at most: allocated at the first mark), whether
+     * two of its bytes are unknown, and this layer's own marker of a lost byte (U+FFFD or '?')
+     * if it is among them. */
+    struct set_entry { uint8_t b[4], n; } *set;
+    int nset, set_two;
+    uint32_t set_marker;
 } beam_ctx;
 
 /* ---- optimistic costs of unfinished characters ------------------------------------------ */
@@ -588,9 +589,8 @@ static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s,
         int need = c0 >= 0xF0 ? 4 : c0 >= 0xE0 ? 3 : c0 >= 0xC0 ? 2 : 0;
         if (need != s->ncarry + 1) return;
         pthread_once(&g_win_once, build_win_pairs);
-        /* (such a pair is rarer than an ASCII byte after a character: measured on UTF-8
-         * Chinese, about one '?' in 75; and the lead byte must begin a character with the bytes
-         * after the '?') */
+        /* (such a pair is much rarer than an ASCII byte after a character, hence
+         * UNMAPPED_BITS; and the lead byte must begin a character with the bytes after the '?') */
         const slot *nx = bc->next_slot;
         for (int i = 0; nx && nx->kind == SLOT_FIXED && i < g_n_win_pairs; i++) {
             uint8_t c2[8] = {g_win_pairs[i][1]}, n2 = (uint8_t)(1 + nx->n);
@@ -786,6 +786,16 @@ static void build_end2(void) {
     }
 }
 
+/* Reverse v->data[start..len) (the beam's history runs from the last character back). */
+static void reverse_from(lfx_u32 *v, size_t start) {
+    if (v->failed) return;
+    for (size_t a = start, b = v->len; a + 1 < b; a++, b--) {
+        uint32_t t = v->data[a];
+        v->data[a] = v->data[b - 1];
+        v->data[b - 1] = t;
+    }
+}
+
 /* Decode slots[0..n) with the beam. prev: code point before the span (0 at start), after: the
  * one after it (0 at the end). On success appends the code points to out, returns 1 and sets
  * *cost (without the transition to after) and *guessed. mout: NULL, or where to append the
@@ -878,22 +888,14 @@ static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n
         qsort(bc.cur, (size_t)m, sizeof(bstate), cmp_state);
         for (int k = 0; k < m; k++) {
             if (bc.cur[k].ncarry != 0) continue;
-            size_t start = out->len;
-            for (int32_t h = bc.cur[k].hist; h >= 0; h = bc.arena[h].parent) lfx_u32_push(out, bc.arena[h].cp);
-            for (size_t a = start, b = out->len; a + 1 < b; a++, b--) {
-                uint32_t t = out->data[a];
-                out->data[a] = out->data[b - 1];
-                out->data[b - 1] = t;
+            size_t start = out->len, mstart = mout ? mout->len : 0;
+            for (int32_t h = bc.cur[k].hist; h >= 0; h = bc.arena[h].parent) {
+                lfx_u32_push(out, bc.arena[h].cp);
+                if (mout) lfx_u32_push(mout, bc.arena[h].mark ? bc.arena[h].mark : bc.arena[h].cp);
             }
+            reverse_from(out, start);
             if (mout) {
-                size_t mstart = mout->len;
-                for (int32_t h = bc.cur[k].hist; h >= 0; h = bc.arena[h].parent)
-                    lfx_u32_push(mout, bc.arena[h].mark ? bc.arena[h].mark : bc.arena[h].cp);
-                for (size_t a = mstart, b = mout->len; a + 1 < b; a++, b--) {
-                    uint32_t t = mout->data[a];
-                    mout->data[a] = mout->data[b - 1];
-                    mout->data[b - 1] = t;
-                }
+                reverse_from(mout, mstart);
                 if (mout->failed) out->failed = 1;
             }
             *cost = bc.cur[k].cost - lfx_model_cost3(bc.cur[k].last2, bc.cur[k].last, end);
