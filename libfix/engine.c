@@ -421,7 +421,7 @@ static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps 
                     if (pass == 1) guessed_once = 1;
                     marked_ran = 1;
                     work -= (long)frontier[f].text.len;
-                    cand c; /* (its steps are set when it is kept: no need to clear them) */
+                    cand c; /* (its chain is set when it is kept: no need to clear it) */
                     lfx_u32_init(&c.text);
                     c.per = NULL;
                     c.marked = 0;
