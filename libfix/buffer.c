@@ -59,38 +59,27 @@ void lfx_u32_free(lfx_u32 *v) {
     memset(v, 0, sizeof *v);
 }
 
-int lfx_u32_reserve(lfx_u32 *v, size_t n) {
+/* Grows to twice the capacity (64 at first), or to exactly what is needed if that is more. */
+int lfx_u32_reserve(lfx_u32 *v, size_t extra) {
     if (v->failed) return -1;
-    if (n <= v->cap) return 0;
-    if (n > SIZE_MAX / sizeof(uint32_t)) {
+    if (extra <= v->cap - v->len) return 0;
+    if (extra > SIZE_MAX / sizeof(uint32_t) / 2 - v->len) {
         v->failed = 1;
         return -1;
     }
-    uint32_t *p = realloc(v->data, n * sizeof(uint32_t));
+    size_t need = v->len + extra, cap = v->cap ? v->cap * 2 : 64;
+    if (cap < need) cap = need;
+    uint32_t *p = realloc(v->data, cap * sizeof(uint32_t));
     if (!p) {
         v->failed = 1;
         return -1;
     }
     v->data = p;
-    v->cap = n;
+    v->cap = cap;
     return 0;
 }
 
 void lfx_u32_grow_push(lfx_u32 *v, uint32_t cp) {
-    if (v->failed) return;
-    if (v->len == v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : 64;
-        if (cap > SIZE_MAX / sizeof(uint32_t)) {
-            v->failed = 1;
-            return;
-        }
-        uint32_t *p = realloc(v->data, cap * sizeof(uint32_t));
-        if (!p) {
-            v->failed = 1;
-            return;
-        }
-        v->data = p;
-        v->cap = cap;
-    }
+    if (lfx_u32_reserve(v, 1)) return;
     v->data[v->len++] = cp;
 }

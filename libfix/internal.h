@@ -36,7 +36,7 @@ typedef struct lfx_u32 {
 void lfx_u32_init(lfx_u32 *v);
 void lfx_u32_free(lfx_u32 *v);
 void lfx_u32_grow_push(lfx_u32 *v, uint32_t cp); /* the slow path of lfx_u32_push */
-int lfx_u32_reserve(lfx_u32 *v, size_t n);          /* room for n code points in all; -1: failed */
+int lfx_u32_reserve(lfx_u32 *v, size_t extra);      /* room for extra more code points; -1: failed */
 static inline void lfx_u32_push(lfx_u32 *v, uint32_t cp) {
     if (v->len < v->cap && !v->failed)
         v->data[v->len++] = cp;

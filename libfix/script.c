@@ -6,28 +6,8 @@
 #include "internal.h"
 #include "tables/script_tables.h"
 
-/* Make room for extra more code points in v. 0 ok, -1 (and v->failed) when out of memory. */
-static int u32_reserve(lfx_u32 *v, size_t extra) {
-    if (v->failed) return -1;
-    if (extra <= v->cap - v->len) return 0;
-    if (extra > SIZE_MAX / sizeof(uint32_t) / 2 - v->len) {
-        v->failed = 1;
-        return -1;
-    }
-    size_t cap = v->cap ? v->cap : 64;
-    while (cap - v->len < extra) cap *= 2;
-    uint32_t *p = realloc(v->data, cap * sizeof(uint32_t));
-    if (!p) {
-        v->failed = 1;
-        return -1;
-    }
-    v->data = p;
-    v->cap = cap;
-    return 0;
-}
-
 static void u32_append(lfx_u32 *v, const uint32_t *cp, size_t n) {
-    if (n == 0 || u32_reserve(v, n)) return;
+    if (n == 0 || lfx_u32_reserve(v, n)) return;
     memcpy(v->data + v->len, cp, n * sizeof(uint32_t));
     v->len += n;
 }
@@ -61,7 +41,7 @@ static const lfx_t2s_phrase *match_phrase(const uint32_t *cp, size_t n) {
 
 size_t lfx_t2s(const uint32_t *cp, size_t n, lfx_choose_fn choose, void *ud, lfx_u32 *out) {
     /* Every TSPhrases value has its key's length, so the output is exactly n code points. */
-    if (n == 0 || u32_reserve(out, n)) return 0;
+    if (n == 0 || lfx_u32_reserve(out, n)) return 0;
     uint32_t *dst = out->data + out->len;
     const uint32_t *start = dst;
     size_t changed = 0;
