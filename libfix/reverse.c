@@ -1279,7 +1279,22 @@ typedef struct cspan {
     int traditional; /* a Big5 reading that holds characters beyond GB2312 */
     int unless_alone; /* a Big5 reading of GB2312 characters only: taken only beside one that is
                        * Traditional (the same damage), never alone (clean text that reads so) */
+    int emitted;      /* replaced in the output */
 } cspan;
+
+/* A new, cleared span at the end of *spans (grown as needed), or NULL out of memory. */
+static cspan *span_new(cspan **spans, size_t *n, size_t *cap) {
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 16;
+        cspan *p = realloc(*spans, c * sizeof *p);
+        if (!p) return NULL;
+        *spans = p;
+        *cap = c;
+    }
+    cspan *cs = &(*spans)[(*n)++];
+    memset(cs, 0, sizeof *cs);
+    return cs;
+}
 
 /* Apply layer L to the whole text: every run of non-ASCII characters is cut into spans that
  * decode, and a span is replaced when the model prefers its decoded form by a margin. Damage
@@ -1386,11 +1401,12 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
             }
             int taken = 0, beam_failed = 0;
             size_t marker_end = b; /* where the beam ran: the span up to and with its last marker */
-            int fixed = 0;
-            for (size_t k = a; k < b; k++) fixed += slots[k].kind == SLOT_FIXED;
             /* (set marks are characters known but for a byte: a span of them alone decodes) */
-            int has_set = 0;
-            for (size_t k = a; k < b && !has_set; k++) has_set = slots[k].kind == SLOT_SET;
+            int fixed = 0, has_set = 0;
+            for (size_t k = a; k < b; k++) {
+                fixed += slots[k].kind == SLOT_FIXED;
+                has_set |= slots[k].kind == SLOT_SET;
+            }
             if (b > a && (has_set || (fixed >= 1 && 2 * (size_t)fixed >= (b - a) - (size_t)fixed))) {
                 uint32_t prev = (r0 + a) > 0 ? in[r0 + a - 1] : 0;
                 uint32_t prev2 = (r0 + a) > 1 ? in[r0 + a - 2] : 0;
@@ -1483,17 +1499,11 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                     float g = c_old - c_new;
                     if (st && g > 0) st->evidence += g;
                     if (g > MARGIN_WEAK_A + MARGIN_WEAK_B * c_old) {
-                        if (nspans == capspans) {
-                            size_t cap = capspans ? capspans * 2 : 16;
-                            cspan *ns2 = realloc(spans, cap * sizeof *ns2);
-                            if (!ns2) {
-                                out->failed = 1;
-                                break;
-                            }
-                            spans = ns2;
-                            capspans = cap;
+                        cspan *cs = span_new(&spans, &nspans, &capspans);
+                        if (!cs) {
+                            out->failed = 1;
+                            break;
                         }
-                        cspan *cs = &spans[nspans++];
                         cs->start = r0 + a;
                         cs->end = r0 + b;
                         cs->dstart = d0;
@@ -1569,18 +1579,11 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                 pool.len = d0;
                 continue;
             }
-            if (nspans == capspans) {
-                size_t cap = capspans ? capspans * 2 : 16;
-                cspan *ns2 = realloc(spans, cap * sizeof *ns2);
-                if (!ns2) {
-                    out->failed = 1;
-                    break;
-                }
-                spans = ns2;
-                capspans = cap;
+            cspan *cs = span_new(&spans, &nspans, &capspans);
+            if (!cs) {
+                out->failed = 1;
+                break;
             }
-            cspan *cs = &spans[nspans++];
-            memset(cs, 0, sizeof *cs);
             cs->start = r0;
             cs->end = r0 + len;
             cs->dstart = d0;
@@ -1597,21 +1600,15 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
         if (mp) mp->len = pool.len;
     }
     /* emit */
-    size_t at = 0;
+    size_t at = 0, nmarks = 0;
     for (size_t s = 0; s < nspans && any_strong && !out->failed; s++) {
         cspan *cs = &spans[s];
         if (strong_only && !cs->strong) continue;
         if (cs->unless_alone && !any_traditional) continue;
         for (size_t k = at; k < cs->start; k++) lfx_u32_push(out, in[k]);
         for (size_t k = 0; k < cs->dlen; k++) lfx_u32_push(out, pool.data[cs->dstart + k]);
-        if (mp) {
-            for (size_t k = at; k < cs->start; k++) lfx_u32_push(marked, in[k]);
-            for (size_t k = 0; k < cs->dlen; k++) {
-                uint32_t c = mpool.data[cs->dstart + k];
-                lfx_u32_push(marked, c);
-                if (st && lfx_is_set_mark(c)) st->marked++;
-            }
-        }
+        cs->emitted = 1;
+        for (size_t k = 0; mp && k < cs->dlen; k++) nmarks += lfx_is_set_mark(mpool.data[cs->dstart + k]);
         at = cs->end;
         gain += cs->gain;
         if (st) {
@@ -1621,9 +1618,19 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
         }
     }
     if (!any_strong) at = 0, gain = 0;
-    if (mp && any_strong)
-        for (size_t k = at; k < n; k++) lfx_u32_push(marked, in[k]);
     for (; at < n; at++) lfx_u32_push(out, in[at]);
+    if (nmarks && any_strong && !out->failed) {
+        /* the same text with the marks (only when there are any: it is a copy of the text) */
+        at = 0;
+        for (size_t s = 0; s < nspans; s++) {
+            if (!spans[s].emitted) continue;
+            for (size_t k = at; k < spans[s].start; k++) lfx_u32_push(marked, in[k]);
+            for (size_t k = 0; k < spans[s].dlen; k++) lfx_u32_push(marked, mpool.data[spans[s].dstart + k]);
+            at = spans[s].end;
+        }
+        for (; at < n; at++) lfx_u32_push(marked, in[at]);
+        if (st) st->marked = (uint32_t)nmarks;
+    }
     if (pool.failed || mpool.failed || (marked && marked->failed)) out->failed = 1;
     lfx_u32_free(&mpool);
     free(slots);
