@@ -493,6 +493,38 @@ static int bracket_balances(const beam_ctx *bc, const bstate *s, uint8_t t) {
 #define QMARK_KEEP_X 4
 #define QMARK_KEEP_T 4
 
+/* Per UTF-8 lead byte E0-EF: the pairs (dropped byte, last byte) GBK drops both of at the end
+ * of a text, by how common the character they finish is (END2_KEEP of them; zero pairs end). */
+static uint8_t g_end2[16][END2_KEEP][2];
+static pthread_once_t g_end2_once = PTHREAD_ONCE_INIT;
+static void build_end2(void) {
+    const uint8_t *dset;
+    int nd = dropped_bytes(SEEN_GBK, &dset);
+    rej_init(SEEN_GBK);
+    for (int lead = 0; lead < 16; lead++) {
+        float best[END2_KEEP];
+        int nb = 0;
+        for (int d = 0; d < nd; d++)
+            for (int x = 0x80; x <= 0xBF; x++) {
+                uint8_t u[3] = {(uint8_t)(0xE0 + lead), dset[d], (uint8_t)x};
+                uint32_t cp;
+                if (!seen_rejects(SEEN_GBK, dset[d], x) || lfx_utf8_next(u, 3, &cp) != 3) continue;
+                float c = lfx_model_unigram(cp);
+                if (nb == END2_KEEP && c >= best[END2_KEEP - 1]) continue;
+                int at = nb < END2_KEEP ? nb++ : END2_KEEP - 1;
+                while (at > 0 && best[at - 1] > c) {
+                    best[at] = best[at - 1];
+                    g_end2[lead][at][0] = g_end2[lead][at - 1][0];
+                    g_end2[lead][at][1] = g_end2[lead][at - 1][1];
+                    at--;
+                }
+                best[at] = c;
+                g_end2[lead][at][0] = dset[d];
+                g_end2[lead][at][1] = (uint8_t)x;
+            }
+    }
+}
+
 static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s, int rank_i) {
     if (sl->kind == SLOT_FIXED) {
         offer(bc, s, sl->b, sl->n, 0, 0, 0);
@@ -505,6 +537,19 @@ static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s,
                 uint8_t b[5] = {set[i]};
                 memcpy(b + 1, sl->b, sl->n);
                 offer(bc, s, b, 1 + sl->n, INSERT_BITS, 1 | ASSUMED, 0);
+            }
+            /* or both continuation bytes of the character begun (from the best few states, the
+             * commonest characters whose two bytes a GBK decoder drops one after the other) */
+            if (bc->seen == SEEN_GBK && rank_i < END2_TOP && s->ncarry == 1 && s->carry[0] >= 0xE0 &&
+                s->carry[0] <= 0xEF && sl->n <= 3) {
+                pthread_once(&g_end2_once, build_end2);
+                const uint8_t(*two)[2] = g_end2[s->carry[0] - 0xE0];
+                for (int i = 0; i < END2_KEEP && two[i][0]; i++) {
+                    if (!seen_rejects(SEEN_GBK, two[i][1], sl->b[0])) continue;
+                    uint8_t b[6] = {two[i][0], two[i][1]};
+                    memcpy(b + 2, sl->b, sl->n);
+                    offer(bc, s, b, 2 + sl->n, 2 * INSERT_BITS, 2 | ASSUMED, 0);
+                }
             }
         }
         return;
@@ -754,38 +799,6 @@ static void set_list(beam_ctx *bc, uint32_t mark) {
     }
 }
 
-/* Per UTF-8 lead byte E0-EF: the pairs (dropped byte, last byte) GBK drops both of at the end
- * of a text, by how common the character they finish is (END2_KEEP of them; zero pairs end). */
-static uint8_t g_end2[16][END2_KEEP][2];
-static pthread_once_t g_end2_once = PTHREAD_ONCE_INIT;
-static void build_end2(void) {
-    const uint8_t *dset;
-    int nd = dropped_bytes(SEEN_GBK, &dset);
-    rej_init(SEEN_GBK);
-    for (int lead = 0; lead < 16; lead++) {
-        float best[END2_KEEP];
-        int nb = 0;
-        for (int d = 0; d < nd; d++)
-            for (int x = 0x80; x <= 0xBF; x++) {
-                uint8_t u[3] = {(uint8_t)(0xE0 + lead), dset[d], (uint8_t)x};
-                uint32_t cp;
-                if (!seen_rejects(SEEN_GBK, dset[d], x) || lfx_utf8_next(u, 3, &cp) != 3) continue;
-                float c = lfx_model_unigram(cp);
-                if (nb == END2_KEEP && c >= best[END2_KEEP - 1]) continue;
-                int at = nb < END2_KEEP ? nb++ : END2_KEEP - 1;
-                while (at > 0 && best[at - 1] > c) {
-                    best[at] = best[at - 1];
-                    g_end2[lead][at][0] = g_end2[lead][at - 1][0];
-                    g_end2[lead][at][1] = g_end2[lead][at - 1][1];
-                    at--;
-                }
-                best[at] = c;
-                g_end2[lead][at][0] = dset[d];
-                g_end2[lead][at][1] = (uint8_t)x;
-            }
-    }
-}
-
 /* Reverse v->data[start..len) (the beam's history runs from the last character back). */
 static void reverse_from(lfx_u32 *v, size_t start) {
     if (v->failed) return;
@@ -1019,6 +1032,15 @@ static size_t scan_span(lfx_orig orig, int insertions, slot *slots, size_t i, si
             memcpy(carry + nsaved + 1, b, m);
             nc = (uint8_t)(nsaved + 1 + m);
             k = orig_take(orig, carry, &nc, cps);
+            if (k < 0 && nsaved == 1 && saved[0] >= 0xE0 && saved[0] <= 0xEF && nsaved + 2 + m <= 6) {
+                /* or both continuation bytes of a three-byte character (议 E8 AE AE read as GBK
+                 * keeps E8 with the byte before it and drops AE, then AE again) */
+                carry[1] = 0x80;
+                carry[2] = 0x80;
+                memcpy(carry + 3, b, m);
+                nc = (uint8_t)(3 + m);
+                k = orig_take(orig, carry, &nc, cps);
+            }
             /* the byte went missing inside the character that began up to three slots back */
             for (size_t q = j > i + 3 ? j - 3 : i; q <= j; q++) slots[q].may_drop = 1;
         }
@@ -1249,10 +1271,10 @@ static int is_ascii_run_breaker(uint32_t cp) { return cp < 0x80 && cp != '?'; }
                          * '?', which it does */
 #define SET_BITS 24.0f /* a set mark: never text; any character it may stand for is cheaper */
 #define CHEAP_BITS_PER_CP 11.0f
-#define INS_EVERY 6 /* at most one assumed dropped byte per so many slots: a decoder that drops
+#define INS_EVERY 2 /* at most one assumed dropped byte per so many slots: a decoder that drops
                      * what it cannot decode drops one byte in 9 slots of UTF-8 Chinese read as
-                     * GBK (measured), in bursts; text that needs more is not this damage, and a
-                     * looser scan turns clean text into spans for the beam */
+                     * GBK on average (measured), but in bursts (在第 E5 9C A8 E7 AC AC loses both
+                     * AC); text that needs more than one in two is not this damage */
 #define SHORT_TAIL 3 /* slots after a span's last marker that may be clean text it ran into */
 
 /* The cost of slots [a, b) of a run starting at in[r0] as they stand, in the context of the

@@ -394,6 +394,10 @@ static void test_gbk_dropping_decoder(void **state) {
     static const char *const texts[] = {
         "这个程序用来检查网络连接的状态。", "系统将在五分钟后自动重新启动。",
         "请确认您要永久删除这些文件。",     "当前版本不支持这种压缩格式。",
+        /* drops in bursts: 第 E7 AC AC and 议 E8 AE AE lose both continuation bytes, and
+         * 第三方 loses three bytes in six */
+        "第三方软件包在安装前需要签名。",   "我们在第一行添加了新的注释。",
+        "网络协议中 TCP 是最常用的一种。",
     };
     for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
         const char *t = texts[i];
