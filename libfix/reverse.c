@@ -838,7 +838,7 @@ static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n
             next_byte = slots[i + 1].kind == SLOT_FIXED ? slots[i + 1].b[0] : -1;
         else
             next_byte = after == 0 ? 256 : after < 0x80 ? (int)after : -1;
-        if (slots[i].kind != SLOT_FIXED)
+        if (slots[i].kind != SLOT_FIXED || slots[i].may_drop) /* (expand takes the best few first) */
             qsort(bc.cur, (size_t)bc.ncur, sizeof(bstate), cmp_rank);
         if (slots[i].kind == SLOT_SET) {
             set_list(&bc, slots[i].mark);
@@ -873,7 +873,11 @@ static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n
                 offer(&bc, &bc.cur[j], NULL, 0, 0, 0, 0);
                 continue;
             }
-            for (int i = 0; i < k; i++) offer(&bc, &bc.cur[j], &set[i], 1, INSERT_BITS, 1 | ASSUMED, 0);
+            /* (only where one byte finishes the character: the span ends here) */
+            uint8_t c0 = bc.cur[j].carry[0];
+            int need = c0 >= 0xF0 ? 4 : c0 >= 0xE0 ? 3 : c0 >= 0xC0 ? 2 : 0;
+            if (need == bc.cur[j].ncarry + 1)
+                for (int i = 0; i < k; i++) offer(&bc, &bc.cur[j], &set[i], 1, INSERT_BITS, 1 | ASSUMED, 0);
             /* or its last two, from the best few states: a GBK decoder that drops what it
              * cannot decode drops a lone byte at the end, and 0x80 (or a byte of a user-defined
              * pair) before it (状态 E6 80 81 read so is 鐘舵); the commonest characters they
