@@ -302,6 +302,15 @@ static int same_bytes(const uint8_t *a, const uint8_t *b, uint8_t n) {
  * guessed: how many of the first bytes of b were guessed for a marker, or (| ASSUMED) assumed
  * dropped without one (not set marks). fffd: b is one byte guessed for a U+FFFD. */
 #define ASSUMED 0x100
+/* A character with a guessed byte is a character of the text: Han, CJK and ASCII punctuation or
+ * ASCII, or something rare there (kana, symbols, other planes: ㏫ for 叫 with its lead byte
+ * lost), which costs GUESS_RARE_BITS more than the model's flat cost of its class (set for text
+ * as it stands, where such characters are what mojibake holds). */
+#define GUESS_RARE_BITS 8.0f
+static int likely_guess(uint32_t c) {
+    return c < 0x80 || (c >= 0x3400 && c <= 0x9FFF) || (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF) ||
+           (c >= 0x2010 && c <= 0x2027);
+}
 static void offer(beam_ctx *bc, const bstate *s, const uint8_t *b, int n, float extra, int guessed, int fffd) {
     (*bc->budget)--;
     /* a U+FFFD right before: its byte must be one the seen decoder rejects before b[0] */
@@ -312,6 +321,7 @@ static void offer(beam_ctx *bc, const bstate *s, const uint8_t *b, int n, float 
     /* the guessed bytes of an offer are its first */
     if (guessed > 0 && !(guessed & ASSUMED))
         t.gmask = (uint8_t)(t.gmask | (((1u << (guessed < 4 ? guessed : 4)) - 1u) << t.ncarry));
+    int assumed = (guessed & ASSUMED) != 0;
     guessed &= 0xFF;
     t.ncarry = (uint8_t)(t.ncarry + n);
     uint8_t had = t.ncarry;
@@ -322,8 +332,10 @@ static void offer(beam_ctx *bc, const bstate *s, const uint8_t *b, int n, float 
     t.gmask = (uint8_t)(t.gmask >> (had - t.ncarry));
     float cost = t.cost + extra;
     uint32_t last = t.last, last2 = t.last2;
+    int gm_used = (gm & ((1u << (had - t.ncarry)) - 1u)) != 0 || assumed;
     for (int i = 0; i < k; i++) {
         cost += lfx_model_cost3(last2, last, cps[i]);
+        if (gm_used && !likely_guess(cps[i])) cost += GUESS_RARE_BITS;
         last2 = last;
         last = cps[i];
         /* brackets come in pairs: a closing one that nothing opened is unlikely text */

@@ -429,6 +429,33 @@ static void test_gbk_dropping_decoder(void **state) {
     }
 }
 
+/* UTF-8 read as cp949 loses lead bytes (E5 of 部 rejected before its continuation bytes): the
+ * character guessed for a lost byte is one the text would hold, Han rather than kana or a
+ * symbol of the same bytes (ヨ E3 83 A8 for 部 E9 83 A8, 쌉 for 按). */
+static void test_guessed_characters_are_text(void **state) {
+    (void)state;
+    static const char *const texts[] = {"用 ls -l 显示全部属性。", "按 Ctrl-C 可以中断正在运行的程序。"};
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        const char *t = texts[i];
+        lfx_u32 seen;
+        lfx_u32_init(&seen);
+        lfx_decode(LFX_EUCKR, (const uint8_t *)t, strlen(t), &seen);
+        size_t lost = 0;
+        for (size_t j = 0; j < seen.len; j++) lost += seen.data[j] == 0xFFFD;
+        assert_true(lost >= 1);
+        lfx_buf garbled;
+        lfx_buf_init(&garbled);
+        lfx_utf8_encode(seen.data, seen.len, &garbled);
+        libfix_result r;
+        repair_ok((const char *)garbled.data, garbled.len, &r);
+        if (strcmp(r.text, t) != 0)
+            fail_msg("%s read as cp949: %.*s\n  repaired as %s", t, (int)garbled.len, (const char *)garbled.data, r.text);
+        libfix_result_clear(&r);
+        lfx_buf_free(&garbled);
+        lfx_u32_free(&seen);
+    }
+}
+
 /* cp936 leaves a few byte pairs unmapped besides those with an ASCII trail: A2 E3 is the last
  * byte of 止 (E6 AD A2) and the first of 。 (E3 80 82), and Windows shows '?' for both, so the
  * '?' swallowed the lead byte of the next character. */
@@ -606,6 +633,7 @@ int main(void) {
         cmocka_unit_test(test_read_as_gbk_twice_lossy),
         cmocka_unit_test(test_cp936_question_mark_swallowed_lead_byte),
         cmocka_unit_test(test_gbk_dropping_decoder),
+        cmocka_unit_test(test_guessed_characters_are_text),
         cmocka_unit_test(test_big5_read_as_gbk_out_of_step),
         cmocka_unit_test(test_big5_read_as_gbk_gb2312_beside_traditional),
         cmocka_unit_test(test_long_lossy_line),
