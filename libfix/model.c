@@ -90,6 +90,10 @@ static int closing_mark(uint32_t c) {
            c == 0x3011 || c == ')' || c == '"' || c == '\'';
 }
 
+static int opening_mark(uint32_t c) {
+    return c == 0x201C || c == 0x2018 || c == 0xFF08 || c == 0x300A || c == 0x300C || c == 0x3010;
+}
+
 static uint32_t simplified(uint32_t c) { return LFX_HAN_LO + lfx_han_simplified[c - LFX_HAN_LO]; }
 
 /* The first position in the sorted keys[lo..hi) whose key is not below key (hi: none). */
@@ -223,6 +227,8 @@ static float model_cost(uint32_t prev, uint32_t c) {
             cost = 9.0f;
         else if (c == '\n' && prev == '\r')
             cost = 0.2f;
+        else if (opening_mark(prev))
+            cost = 12.0f; /* a line rarely ends on an opening quote or bracket */
         else if (prev == 0x3002 || prev == 0xFF01 || prev == 0xFF1F || prev == 0xFF1A || prev == '.' ||
                  prev == ':' || prev == '!' || prev == '?' || prev == ';' || prev == 0xFF1B)
             cost = 5.0f;

@@ -53,6 +53,9 @@ static void test_classes(void **state) {
     assert_true(lfx_model_cost('8', 0x4E2A) + 2 < lfx_model_cost('x', 0x4E2A));              /* 个 */
     assert_true(lfx_model_cost3('2', ' ', 0x5E74) + 2 < lfx_model_cost3('x', ' ', 0x5E74)); /* 年 */
     assert_true(lfx_model_cost('1', 0x65E5) < lfx_model_cost('1', 0x65F6));                  /* 1日 1时 */
+    /* a line ends after a closing quote, not an opening one (可。 lost read as 可“) */
+    assert_true(lfx_model_cost(0x201C, '\n') > lfx_model_cost(0x201D, '\n') + 4);
+    assert_true(lfx_model_cost(0x300A, '\n') > lfx_model_cost(0x300B, '\n') + 4);
     for (uint32_t cp = 0; cp < 0x110000; cp += 97) {
         float c = lfx_model_cost(0x4E2D, cp);
         assert_true(c >= 0 && c < 64);
