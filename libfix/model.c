@@ -183,6 +183,11 @@ static float han_triple(uint32_t a0, uint32_t b0, uint32_t c0, int32_t *k) {
     float extra = (c != c0) ? lfx_model_trad_bits : 0.0f;
     int32_t kab = *k != K_UNKNOWN ? *k : pair_entry(a, b);
     *k = K_UNKNOWN;
+    if (kab >= 0 && lfx_ctri_index[kab] != lfx_ctri_index[kab + 1]) {
+        /* running text has shown a b c often enough */
+        int32_t t = find_u16(lfx_ctri_third, lfx_ctri_index[kab], lfx_ctri_index[kab + 1], (uint16_t)(c - LFX_HAN_LO));
+        if (t >= 0) return lfx_ctri_cost[t] * 0.125f + extra;
+    }
     if (kab < 0 || lfx_tri_index[kab] == lfx_tri_index[kab + 1]) {
         *k = pair_entry(b, c);
         return pair_cost_at(*k, b, c) + extra;

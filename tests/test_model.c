@@ -53,6 +53,10 @@ static void test_classes(void **state) {
     assert_true(lfx_model_cost('8', 0x4E2A) + 2 < lfx_model_cost('x', 0x4E2A));              /* 个 */
     assert_true(lfx_model_cost3('2', ' ', 0x5E74) + 2 < lfx_model_cost3('x', ' ', 0x5E74)); /* 年 */
     assert_true(lfx_model_cost('1', 0x65E5) < lfx_model_cost('1', 0x65F6));                  /* 1日 1时 */
+    /* running text's trigrams: what the character pairs alone get wrong (个文 is rare and 中文
+     * a word, but 那个 文件 are two; 第三 is a word that 行 does not go on) */
+    assert_true(score_utf8("打开那个文件") + 4 < score_utf8("打开那中文件"));
+    assert_true(score_utf8("请见第三行") + 4 < score_utf8("请见秀三行"));
     /* a line ends after a closing quote, not an opening one (可。 lost read as 可“) */
     assert_true(lfx_model_cost(0x201C, '\n') > lfx_model_cost(0x201D, '\n') + 4);
     assert_true(lfx_model_cost(0x300A, '\n') > lfx_model_cost(0x300B, '\n') + 4);

@@ -5,7 +5,7 @@ Sources (see tools/SOURCES): python3-jieba's dict.txt (word frequencies, MIT) fo
 unigrams and within-word character bigrams; OpenCC's TSCharacters (Apache-2.0) so Traditional
 characters cost a little more than their Simplified forms instead of being unknown; Unihan's
 kGB0/kGB1 (unicode-data) for the floor cost of characters jieba never saw; manpages-zh (the
-Simplified manual pages, troff) for character bigrams of running text.
+Simplified manual pages, troff) for character bigrams and trigrams of running text.
 
 The character model is the one a unigram word model implies: after character a, either a's
 word ends (probability lam(a), measured as how often a is word-final) and b starts a new word
@@ -44,6 +44,7 @@ MARKS = "，。、：；？！“”（）《》"  # the marks whose choice afte
 MARK_PRIOR = 64.0              # pseudo-counts of the overall mark distribution per character
 MIN_MARKS = 20                 # characters followed by fewer marks keep the overall distribution
 MIN_CORPUS_PAIR = 2            # pairs of running text seen less often are left to the dictionary
+MIN_CORPUS_TRI = 2             # and triples
 END_PRIOR = 64.0               # pseudo-counts of the model's expectation of ASCII after a character
 
 
@@ -99,6 +100,7 @@ def read_manpages():
     after_ascii = collections.Counter()
     before_ascii = collections.Counter()
     after_digit = collections.Counter()
+    triples = collections.Counter()
     for root, dirs, files in sorted(os.walk(MANPAGES)):
         dirs.sort()
         for name in sorted(files):
@@ -122,6 +124,9 @@ def read_manpages():
                     if LO <= ord(line[i]) <= HI and (
                             "0" <= line[i - 1] <= "9" or (line[i - 1] == " " and i > 1 and "0" <= line[i - 2] <= "9")):
                         after_digit[line[i]] += 1
+                for a, b, c in zip(line, line[1:], line[2:]):
+                    if LO <= ord(a) <= HI and LO <= ord(b) <= HI and LO <= ord(c) <= HI:
+                        triples[(a, b, c)] += 1
                 for a, b in zip(line, line[1:]):
                     if " " <= a <= "~" and LO <= ord(b) <= HI:
                         after_ascii[b] += 1
@@ -133,7 +138,7 @@ def read_manpages():
                             pair[(a, b)] += 1
                         elif b in MARKS:
                             marks[(a, b)] += 1
-    return pair, follow, marks, alone, after_ascii, before_ascii, after_digit
+    return pair, follow, marks, alone, after_ascii, before_ascii, after_digit, triples
 
 
 def read_ts():
@@ -224,7 +229,7 @@ def main():
         pj[(ord(a), ord(b))] = la * 2.0 ** -start_cost[ord(b)] + (1 - la) * n / nonfinal
     # Running text: p = (1 - w) p_dict + w p_corpus for the pairs the corpus has shown, with the
     # Witten-Bell weight w = n(a) / (n(a) + kinds of followers of a).
-    cpair, cfollow, cmarks, calone, cafter, cbefore, cdigit = read_manpages()
+    cpair, cfollow, cmarks, calone, cafter, cbefore, cdigit, ctriples = read_manpages()
     kinds = collections.Counter(a for (a, b), n in cpair.items() if n >= MIN_CORPUS_PAIR)
     for (a, b), n in cpair.items():
         if n < MIN_CORPUS_PAIR:
@@ -290,6 +295,59 @@ def main():
             mu_end.append(q(-math.log2(mu * e)) if mu * e > 0 else 255)
             mu_rest.append(q(-math.log2(1 - mu)) if mu < 1 else 255)
             k += 1
+
+    # Trigrams of running text: where the corpus has shown a b c at least MIN_CORPUS_TRI times,
+    # p(c|ab) = (1 - w) p_model(c|ab) + w n(abc) / n(ab), with the Witten-Bell weight
+    # w = n(ab) / (n(ab) + kinds of c after ab), p_model what the tables above give at run time
+    # (model.c han_triple). Stored per pair entry as the cost that replaces the model's; third
+    # characters the corpus did not show keep the model's cost, so no clean text costs more.
+    entry_of = {}
+    k = 0
+    for cp in range(LO, HI + 1):
+        for b, _ in sorted(firsts.get(cp, ())):
+            entry_of[(cp, b)] = k
+            k += 1
+    def pair_bits(b, c):
+        e_k = entry_of.get((b, c))
+        if e_k is not None:
+            return pcost[e_k] / 8.0
+        return (q(-math.log2(lam[b])) + q(start_cost[c])) / 8.0
+
+    def model_bits(a, b, c):
+        e_k = entry_of.get((a, b))
+        if e_k is None or tri_index[e_k] == tri_index[e_k + 1]:
+            return pair_bits(b, c)
+        lo, hi = tri_index[e_k], tri_index[e_k + 1]
+        thirds_k = tri_third[lo:hi]
+        if c - LO in thirds_k:
+            return tri_cost[lo + thirds_k.index(c - LO)] / 8.0
+        ended = (mu_end[e_k] + q(start_cost[c])) / 8.0
+        apart = mu_rest[e_k] / 8.0 + pair_bits(b, c)
+        return min(ended, apart)
+
+    n_ab = collections.Counter()
+    kinds_ab = collections.Counter()
+    for (a, b, c), n in ctriples.items():
+        n_ab[(a, b)] += n
+        kinds_ab[(a, b)] += 1
+    ctri = collections.defaultdict(list)
+    for (a, b, c), n in ctriples.items():
+        if n < MIN_CORPUS_TRI:
+            continue
+        ka, kb, kc = (simp.get(ord(x), ord(x)) for x in (a, b, c))
+        if (ka, kb, kc) != (ord(a), ord(b), ord(c)) or (ka, kb) not in entry_of:
+            continue
+        w = n_ab[(a, b)] / (n_ab[(a, b)] + kinds_ab[(a, b)])
+        p = (1 - w) * 2.0 ** -model_bits(ka, kb, kc) + w * n / n_ab[(a, b)]
+        ctri[entry_of[(ka, kb)]].append((kc - LO, q(-math.log2(p))))
+    ctri_index = [0]
+    ctri_third = []
+    ctri_cost = []
+    for e_k in range(len(second)):
+        for c, cst in sorted(ctri.get(e_k, ())):
+            ctri_third.append(c)
+            ctri_cost.append(cst)
+        ctri_index.append(len(ctri_third))
 
     # Which mark follows a character: the model costs marks by kind (，。 cheap, ？！ dearer);
     # where the corpus saw a character followed by marks often enough, that cost moves by
@@ -408,6 +466,9 @@ def main():
         f.write(arr("uint8_t", "lfx_tri_cost", tri_cost) + "\n")
         f.write(arr("uint8_t", "lfx_pair_mu_end", mu_end) + "\n")
         f.write(arr("uint8_t", "lfx_pair_mu_rest", mu_rest) + "\n")
+        f.write(arr("uint32_t", "lfx_ctri_index", ctri_index, 16) + "\n")
+        f.write(arr("uint16_t", "lfx_ctri_third", ctri_third) + "\n")
+        f.write(arr("uint8_t", "lfx_ctri_cost", ctri_cost) + "\n")
         f.write(arr("uint16_t", "lfx_mark_row", mark_row, 16) + "\n")
         f.write(arr("int8_t", "lfx_mark_delta", mark_delta, 13) + "\n")
         f.write(arr("int8_t", "lfx_mark_base", mark_base, 13) + "\n")
@@ -415,7 +476,8 @@ def main():
         f.write(arr("int8_t", "lfx_han_after_ascii", [d_start[cp] for cp in range(LO, HI + 1)]) + "\n")
         f.write(arr("int8_t", "lfx_han_before_ascii", [d_end[cp] for cp in range(LO, HI + 1)]) + "\n")
         f.write(arr("int8_t", "lfx_han_after_digit", [d_digit[cp] for cp in range(LO, HI + 1)]) + "\n")
-    print("han %d, pairs %d, trigrams %d" % (HI - LO + 1, len(second), len(tri_third)), file=sys.stderr)
+    print("han %d, pairs %d, trigrams %d, running-text trigrams %d" % (HI - LO + 1, len(second), len(tri_third),
+                                                                     len(ctri_third)), file=sys.stderr)
 
 
 if __name__ == "__main__":
