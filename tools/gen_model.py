@@ -44,7 +44,8 @@ MARKS = "，。、：；？！“”（）《》"  # the marks whose choice afte
 MARK_PRIOR = 64.0              # pseudo-counts of the overall mark distribution per character
 MIN_MARKS = 20                 # characters followed by fewer marks keep the overall distribution
 MIN_CORPUS_PAIR = 2            # pairs of running text seen less often are left to the dictionary
-MIN_CORPUS_TRI = 2             # and triples
+MIN_CORPUS_TRI = 1             # triples of running text seen once count (the Witten-Bell weight
+                               # of their pair discounts what was seen once after it)
 END_PRIOR = 64.0               # pseudo-counts of the model's expectation of ASCII after a character
 
 
