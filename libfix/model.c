@@ -138,9 +138,45 @@ static void build_pair_hash(void) {
     g_pair_hash = h;
 }
 
+/* The same for the trigram lists: (pair entry, third character) to the trigram's entry + 1. */
+#define TRI_HASH_BITS 20
+#define TRI_HASH_MASK ((1u << TRI_HASH_BITS) - 1)
+static uint32_t g_tri_slots[TRI_HASH_MASK + 1];
+static const uint32_t *g_tri_hash;
+
+static uint32_t tri_hash(uint32_t k, uint32_t c) { return ((k * 0x9E3779B1u) ^ (c * 0x85EBCA77u)) >> (32 - TRI_HASH_BITS); }
+
+static void build_tri_hash(void) {
+    size_t npairs = lfx_pair_index[LFX_HAN_HI - LFX_HAN_LO + 1];
+    if ((size_t)lfx_tri_index[npairs] * 2 > TRI_HASH_MASK) return; /* too full: binary search */
+    uint32_t *h = g_tri_slots;
+    for (uint32_t k = 0; k < npairs; k++)
+        for (uint32_t t = lfx_tri_index[k]; t < lfx_tri_index[k + 1]; t++) {
+            uint32_t at = tri_hash(k, lfx_tri_third[t]);
+            while (h[at]) at = (at + 1) & TRI_HASH_MASK;
+            h[at] = t + 1;
+        }
+    g_tri_hash = h;
+}
+
+/* Index of third character c (offset from LFX_HAN_LO) in pair entry k's trigram list, or -1. */
+static int32_t tri_entry(int32_t k, uint32_t c) {
+    uint32_t lo = lfx_tri_index[k], hi = lfx_tri_index[k + 1];
+    if (g_tri_hash) {
+        for (uint32_t at = tri_hash((uint32_t)k, c);; at = (at + 1) & TRI_HASH_MASK) {
+            uint32_t t = g_tri_hash[at];
+            if (!t) return -1;
+            t--;
+            if (t >= lo && t < hi && lfx_tri_third[t] == c) return (int32_t)t;
+        }
+    }
+    return find_u16(lfx_tri_third, lo, hi, (uint16_t)c);
+}
+
 static void model_init(void) {
     for (uint32_t c = 0; c < 0x10000; c++) g_cls[c] = (uint8_t)classify(c);
     build_pair_hash();
+    build_tri_hash();
 }
 
 /* Index of the pair entry (a, b) (Simplified forms), or -1. */
@@ -183,16 +219,11 @@ static float han_triple(uint32_t a0, uint32_t b0, uint32_t c0, int32_t *k) {
     float extra = (c != c0) ? lfx_model_trad_bits : 0.0f;
     int32_t kab = *k != K_UNKNOWN ? *k : pair_entry(a, b);
     *k = K_UNKNOWN;
-    if (kab >= 0 && lfx_ctri_index[kab] != lfx_ctri_index[kab + 1]) {
-        /* running text has shown a b c often enough */
-        int32_t t = find_u16(lfx_ctri_third, lfx_ctri_index[kab], lfx_ctri_index[kab + 1], (uint16_t)(c - LFX_HAN_LO));
-        if (t >= 0) return lfx_ctri_cost[t] * 0.125f + extra;
-    }
     if (kab < 0 || lfx_tri_index[kab] == lfx_tri_index[kab + 1]) {
         *k = pair_entry(b, c);
         return pair_cost_at(*k, b, c) + extra;
     }
-    int32_t t = find_u16(lfx_tri_third, lfx_tri_index[kab], lfx_tri_index[kab + 1], (uint16_t)(c - LFX_HAN_LO));
+    int32_t t = tri_entry(kab, c - LFX_HAN_LO);
     if (t >= 0) return lfx_tri_cost[t] * 0.125f + extra;
     /* not a word's continuation: the word ends at b, or (a, b) were two words after all; the
      * larger of the two terms stands for their sum */

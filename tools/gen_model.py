@@ -341,14 +341,26 @@ def main():
         w = n_ab[(a, b)] / (n_ab[(a, b)] + kinds_ab[(a, b)])
         p = (1 - w) * 2.0 ** -model_bits(ka, kb, kc) + w * n / n_ab[(a, b)]
         ctri[entry_of[(ka, kb)]].append((kc - LO, q(-math.log2(p))))
-    ctri_index = [0]
-    ctri_third = []
-    ctri_cost = []
+    # One list per pair entry for the run time: the word trigrams with the corpus's costs in
+    # place where it has them. A pair whose words go on nowhere (an empty list: the model gives
+    # the pair cost of b c) keeps that fallback through weights 255 and 0.
+    m_index = [0]
+    m_third = []
+    m_cost = []
+    n_running = 0
     for e_k in range(len(second)):
-        for c, cst in sorted(ctri.get(e_k, ())):
-            ctri_third.append(c)
-            ctri_cost.append(cst)
-        ctri_index.append(len(ctri_third))
+        lo, hi = tri_index[e_k], tri_index[e_k + 1]
+        merged = dict(zip(tri_third[lo:hi], tri_cost[lo:hi]))
+        if lo == hi and ctri.get(e_k):
+            mu_end[e_k], mu_rest[e_k] = 255, 0
+        for c, cst in ctri.get(e_k, ()):
+            merged[c] = cst
+            n_running += 1
+        for c in sorted(merged):
+            m_third.append(c)
+            m_cost.append(merged[c])
+        m_index.append(len(m_third))
+    tri_index, tri_third, tri_cost = m_index, m_third, m_cost
 
     # Which mark follows a character: the model costs marks by kind (，。 cheap, ？！ dearer);
     # where the corpus saw a character followed by marks often enough, that cost moves by
@@ -467,9 +479,7 @@ def main():
         f.write(arr("uint8_t", "lfx_tri_cost", tri_cost) + "\n")
         f.write(arr("uint8_t", "lfx_pair_mu_end", mu_end) + "\n")
         f.write(arr("uint8_t", "lfx_pair_mu_rest", mu_rest) + "\n")
-        f.write(arr("uint32_t", "lfx_ctri_index", ctri_index, 16) + "\n")
-        f.write(arr("uint16_t", "lfx_ctri_third", ctri_third) + "\n")
-        f.write(arr("uint8_t", "lfx_ctri_cost", ctri_cost) + "\n")
+
         f.write(arr("uint16_t", "lfx_mark_row", mark_row, 16) + "\n")
         f.write(arr("int8_t", "lfx_mark_delta", mark_delta, 13) + "\n")
         f.write(arr("int8_t", "lfx_mark_base", mark_base, 13) + "\n")
@@ -477,8 +487,8 @@ def main():
         f.write(arr("int8_t", "lfx_han_after_ascii", [d_start[cp] for cp in range(LO, HI + 1)]) + "\n")
         f.write(arr("int8_t", "lfx_han_before_ascii", [d_end[cp] for cp in range(LO, HI + 1)]) + "\n")
         f.write(arr("int8_t", "lfx_han_after_digit", [d_digit[cp] for cp in range(LO, HI + 1)]) + "\n")
-    print("han %d, pairs %d, trigrams %d, running-text trigrams %d" % (HI - LO + 1, len(second), len(tri_third),
-                                                                     len(ctri_third)), file=sys.stderr)
+    print("han %d, pairs %d, trigrams %d (of running text %d)" % (HI - LO + 1, len(second), len(tri_third), n_running),
+          file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -12,18 +12,14 @@ extern const uint16_t lfx_han_simplified[LFX_HAN_HI - LFX_HAN_LO + 1]; /* OpenCC
 extern const uint32_t lfx_pair_index[LFX_HAN_HI - LFX_HAN_LO + 2];
 extern const uint16_t lfx_pair_second[];
 extern const uint8_t lfx_pair_cost[];
-/* trigrams inside words, per pair entry k: third characters in lfx_tri_third[lfx_tri_index[k] ..
- * lfx_tri_index[k + 1]) with their costs; for other third characters the two weights */
+/* trigrams inside words and of running text, per pair entry k: third characters in
+ * lfx_tri_third[lfx_tri_index[k] .. lfx_tri_index[k + 1]) with their costs; for other third
+ * characters the two weights */
 extern const uint32_t lfx_tri_index[];
 extern const uint16_t lfx_tri_third[];
 extern const uint8_t lfx_tri_cost[];
 extern const uint8_t lfx_pair_mu_end[];
 extern const uint8_t lfx_pair_mu_rest[];
-/* trigrams of running text, per pair entry k: third characters in lfx_ctri_third[lfx_ctri_index[k]
- * .. lfx_ctri_index[k + 1]) with the costs that replace the model's */
-extern const uint32_t lfx_ctri_index[];
-extern const uint16_t lfx_ctri_third[];
-extern const uint8_t lfx_ctri_cost[];
 /* the full-width marks ，。、：；？！“”（）《》 after a Han character: per character a row
  * (0: none, else row + 1) of 13 cost adjustments in bits * 8 */
 #define LFX_N_MARKS 13
