@@ -505,8 +505,10 @@ static int bracket_balances(const beam_ctx *bc, const bstate *s, uint8_t t) {
 #define QMARK_KEEP_X 4
 #define QMARK_KEEP_T 4
 
-/* Per UTF-8 lead byte E0-EF: the pairs (dropped byte, last byte) GBK drops both of at the end
- * of a text, by how common the character they finish is (END2_KEEP of them; zero pairs end). */
+/* Per UTF-8 lead byte E0-EF: the pairs (dropped byte, last byte) GBK drops both of, at the end
+ * of a text or one after the other before the next character (the caller checks the last byte
+ * against what follows), by how common the character they finish is (END2_KEEP of them; zero
+ * pairs end). */
 static uint8_t g_end2[16][END2_KEEP][2];
 static pthread_once_t g_end2_once = PTHREAD_ONCE_INIT;
 static void build_end2(void) {
