@@ -156,7 +156,8 @@ typedef struct beam_ctx {
                       * span may close so many (a swallowed ')' is likely) */
     int close_after; /* unmatched ')' later on the line that the '(' earlier do not open: the
                       * span may open so many (a swallowed '(' is likely) */
-    int seg_end;     /* the slot expanded is the last of a span that non-ASCII text follows */
+    int seg_end;     /* the slot expanded is the last of a span that non-ASCII text follows, or
+                      * ASCII and then clean Chinese */
     int want_marks;  /* record a set mark for each character with a guessed byte */
     const slot *next_slot; /* the slot after the one expanded, or NULL */
     /* For the SLOT_SET slot expanded (set_list): the seen decoder's bytes of each character
@@ -824,17 +825,19 @@ static void reverse_from(lfx_u32 *v, size_t start) {
 }
 
 /* Decode slots[0..n) with the beam. prev: code point before the span (0 at start), after: the
- * one after it (0 at the end). On success appends the code points to out, returns 1 and sets
+ * one after it (0 at the end). around: the brackets the span may close and open
+ * (bracket_context), and whether clean Chinese follows the ASCII text after the span
+ * (clean_after_ascii: the span may end in a lone lead byte). On success appends the code points to out, returns 1 and sets
  * *cost (without the transition to after) and *guessed. mout: NULL, or where to append the
  * same code points with set marks for those with a guessed byte (a UTF-8 original). */
 static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n, uint32_t prev2, uint32_t prev,
-                       uint32_t after, const int brackets[2], long *budget, lfx_u32 *out, lfx_u32 *mout,
+                       uint32_t after, const int around[3], long *budget, lfx_u32 *out, lfx_u32 *mout,
                        float *cost, uint32_t *guessed) {
     pthread_once(&g_h_once, build_h);
     beam_ctx bc;
     memset(&bc, 0, sizeof bc);
-    bc.open_before = brackets[0];
-    bc.close_after = brackets[1];
+    bc.open_before = around[0];
+    bc.close_after = around[1];
     bc.orig = orig;
     bc.seen = seen;
     bc.budget = budget;
@@ -860,7 +863,7 @@ static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n
         }
         if (slots[i].kind == SLOT_FFFD || slots[i].kind == SLOT_SET) /* expand guesses bytes from 0x80 up only */
             for (int x = 0x80; x < 256; x++) bc.rejects[x] = (uint8_t)(next_byte < 0 || seen_rejects(seen, (uint8_t)x, next_byte));
-        bc.seg_end = i + 1 == n && after >= 0x80;
+        bc.seg_end = i + 1 == n && (after >= 0x80 || around[2]);
         bc.next_slot = i + 1 < n ? &slots[i + 1] : NULL;
         for (int k = 0; k < bc.ncur; k++) expand(&bc, &slots[i], next_byte, &bc.cur[k], k);
         if (bc.nnext == 0) break;
@@ -1289,6 +1292,19 @@ static int is_ascii_run_breaker(uint32_t cp) { return cp < 0x80 && cp != '?'; }
                          * '?', which it does */
 #define SET_BITS 24.0f /* a set mark: never text; any character it may stand for is cheaper */
 #define CHEAP_BITS_PER_CP 11.0f
+
+/* Does clean Chinese follow the ASCII text at in[pos] (a damaged stretch that ended there: a
+ * field garbled alone)? The first non-ASCII character on the line after it is a common Han. */
+static int clean_after_ascii(const uint32_t *in, size_t n, size_t pos) {
+    if (pos >= n || in[pos] >= 0x80 || in[pos] == '?') return 0;
+    for (size_t k = pos; k < n && k < pos + 64; k++) {
+        uint32_t c = in[k];
+        if (c == '\n' || c == '?') return 0;
+        if (c >= 0x80) return is_han(c) && lfx_model_unigram(c) < CHEAP_BITS_PER_CP;
+    }
+    return 0;
+}
+
 #define INS_EVERY 2 /* at most one assumed dropped byte per so many slots: a decoder that drops
                      * what it cannot decode drops one byte in 9 slots of UTF-8 Chinese read as
                      * GBK on average (measured), but in bursts (在第 E5 9C A8 E7 AC AC loses both
@@ -1473,8 +1489,9 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                 size_t d0 = pool.len;
                 float c_new;
                 uint32_t guessed = 0;
-                int brackets[2] = {0, 0};
+                int brackets[3] = {0, 0, 0};
                 if ((size_t)fixed != b - a) bracket_context(in, n, r0 + a, r0 + b, brackets);
+                brackets[2] = clean_after_ascii(in, n, r0 + b);
                 /* the beam has something to decide only where bytes are unknown: markers, or a
                  * byte the scan had to assume dropped */
                 int unknown = (size_t)fixed != b - a;
@@ -1505,7 +1522,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                         size_t d1 = pool.len;
                         uint32_t after_m = in[r0 + m];
                         float c_old_m = span_cost_as_is(slots, cost_in, in, n, r0, a, m), c_new_m = 0;
-                        int brackets_m[2];
+                        int brackets_m[3] = {0, 0, 0};
                         bracket_context(in, n, r0 + a, r0 + m, brackets_m);
                         uint32_t guessed_m = 0;
                         if (beam_decode(L->orig, L->seen, slots + a, m - a, prev2, prev, after_m, brackets_m, budget,
@@ -1603,7 +1620,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
             }
             uint32_t prev = r0 > 0 ? in[r0 - 1] : 0, prev2 = r0 > 1 ? in[r0 - 2] : 0;
             uint32_t after = r0 + len < n ? in[r0 + len] : 0, guessed = 0;
-            int brackets[2] = {0, 0};
+            int brackets[3] = {0, 0, 0};
             float c_new = 0;
             if (mp) mp->len = pool.len;
             if (!beam_decode(L->orig, L->seen, slots, len, prev2, prev, after, brackets, budget, &pool, mp, &c_new,

@@ -496,6 +496,12 @@ static void test_damaged_stretch_ends_in_lone_lead(void **state) {
     static const char *const d[] = {"g如果没有找到就返回错误。", "c每个文件只处理一次。"};
     check_parts_repaired(c, 2);
     check_parts_repaired(d, 2);
+    /* ASCII text after the field, then clean Chinese: the '?' swallowed nothing (a space
+     * after 。 was guessed) */
+    static const char *const e[] = {"g配置文件已经保存。", "cDebian 系统会在下次启动时读取它。"};
+    static const char *const f[] = {"g安装完成。", "cPython 程序现在可以运行了。"};
+    check_parts_repaired(e, 2);
+    check_parts_repaired(f, 2);
 }
 
 /* UTF-8 read as cp949 loses whole characters to runs of U+FFFD (最重 is six of them): the beam
