@@ -115,84 +115,63 @@ static int32_t find_u16(const uint16_t *keys, uint32_t lo, uint32_t hi, uint16_t
 }
 
 /* The pair table is sorted for a binary search, which walks long lists for common characters
- * (的 is followed by thousands); a hash of all pairs, built once, finds most in one probe.
- * A slot holds entry + 1 (0: empty); the entry itself says which pair it is. */
-#define PAIR_HASH_BITS 20
-#define PAIR_HASH_MASK ((1u << PAIR_HASH_BITS) - 1)
-static uint32_t g_pair_slots[PAIR_HASH_MASK + 1]; /* static: nothing to free when unloaded */
-static const uint32_t *g_pair_hash;
+ * (的 is followed by thousands), and so are the trigram lists of each pair entry: a hash of all
+ * entries of such a table (lists of keys, group g's in keys[index[g] .. index[g + 1])), built
+ * once, finds most in one probe. A slot holds entry + 1 (0: empty); the entry itself says which
+ * group and key it is. */
+#define LIST_HASH_BITS 20
+#define LIST_HASH_MASK ((1u << LIST_HASH_BITS) - 1)
+typedef struct list_hash {
+    const uint32_t *index;
+    const uint16_t *keys;
+    uint32_t *slots; /* static arrays: nothing to free when unloaded */
+    int ready;       /* 0: too full, the binary search stands */
+} list_hash;
+static uint32_t g_pair_slots[LIST_HASH_MASK + 1], g_tri_slots[LIST_HASH_MASK + 1];
+static list_hash g_pairs = {lfx_pair_index, lfx_pair_second, g_pair_slots, 0};
+static list_hash g_tris = {lfx_tri_index, lfx_tri_third, g_tri_slots, 0};
 static pthread_once_t g_model_once = PTHREAD_ONCE_INIT;
 
-static uint32_t pair_hash(uint32_t a, uint32_t b) { return ((a << 16 | b) * 0x9E3779B1u) >> (32 - PAIR_HASH_BITS); }
-
-static void build_pair_hash(void) {
-    size_t n = lfx_pair_index[LFX_HAN_HI - LFX_HAN_LO + 1];
-    if (n * 2 > PAIR_HASH_MASK) return; /* too full: keep the binary search */
-    uint32_t *h = g_pair_slots;
-    for (uint32_t a = 0; a <= LFX_HAN_HI - LFX_HAN_LO; a++)
-        for (uint32_t k = lfx_pair_index[a]; k < lfx_pair_index[a + 1]; k++) {
-            uint32_t at = pair_hash(a, lfx_pair_second[k]);
-            while (h[at]) at = (at + 1) & PAIR_HASH_MASK;
-            h[at] = k + 1;
-        }
-    g_pair_hash = h;
+static uint32_t list_hash_at(uint32_t g, uint32_t key) {
+    return ((g * 0x9E3779B1u) ^ (key * 0x85EBCA77u)) >> (32 - LIST_HASH_BITS);
 }
 
-/* The same for the trigram lists: (pair entry, third character) to the trigram's entry + 1. */
-#define TRI_HASH_BITS 20
-#define TRI_HASH_MASK ((1u << TRI_HASH_BITS) - 1)
-static uint32_t g_tri_slots[TRI_HASH_MASK + 1];
-static const uint32_t *g_tri_hash;
-
-static uint32_t tri_hash(uint32_t k, uint32_t c) { return ((k * 0x9E3779B1u) ^ (c * 0x85EBCA77u)) >> (32 - TRI_HASH_BITS); }
-
-static void build_tri_hash(void) {
-    size_t npairs = lfx_pair_index[LFX_HAN_HI - LFX_HAN_LO + 1];
-    if ((size_t)lfx_tri_index[npairs] * 2 > TRI_HASH_MASK) return; /* too full: binary search */
-    uint32_t *h = g_tri_slots;
-    for (uint32_t k = 0; k < npairs; k++)
-        for (uint32_t t = lfx_tri_index[k]; t < lfx_tri_index[k + 1]; t++) {
-            uint32_t at = tri_hash(k, lfx_tri_third[t]);
-            while (h[at]) at = (at + 1) & TRI_HASH_MASK;
-            h[at] = t + 1;
+static void list_hash_build(list_hash *lh, uint32_t ngroups) {
+    if ((size_t)lh->index[ngroups] * 2 > LIST_HASH_MASK) return; /* too full */
+    for (uint32_t g = 0; g < ngroups; g++)
+        for (uint32_t k = lh->index[g]; k < lh->index[g + 1]; k++) {
+            uint32_t at = list_hash_at(g, lh->keys[k]);
+            while (lh->slots[at]) at = (at + 1) & LIST_HASH_MASK;
+            lh->slots[at] = k + 1;
         }
-    g_tri_hash = h;
+    lh->ready = 1;
 }
 
-/* Index of third character c (offset from LFX_HAN_LO) in pair entry k's trigram list, or -1. */
-static int32_t tri_entry(int32_t k, uint32_t c) {
-    uint32_t lo = lfx_tri_index[k], hi = lfx_tri_index[k + 1];
-    if (g_tri_hash) {
-        for (uint32_t at = tri_hash((uint32_t)k, c);; at = (at + 1) & TRI_HASH_MASK) {
-            uint32_t t = g_tri_hash[at];
-            if (!t) return -1;
-            t--;
-            if (t >= lo && t < hi && lfx_tri_third[t] == c) return (int32_t)t;
+/* Position of key in group g's list, or -1. */
+static int32_t list_find(const list_hash *lh, uint32_t g, uint32_t key) {
+    uint32_t lo = lh->index[g], hi = lh->index[g + 1];
+    if (lh->ready) {
+        for (uint32_t at = list_hash_at(g, key);; at = (at + 1) & LIST_HASH_MASK) {
+            uint32_t k = lh->slots[at];
+            if (!k) return -1;
+            k--;
+            if (k >= lo && k < hi && lh->keys[k] == key) return (int32_t)k;
         }
     }
-    return find_u16(lfx_tri_third, lo, hi, (uint16_t)c);
+    return find_u16(lh->keys, lo, hi, (uint16_t)key);
 }
 
 static void model_init(void) {
     for (uint32_t c = 0; c < 0x10000; c++) g_cls[c] = (uint8_t)classify(c);
-    build_pair_hash();
-    build_tri_hash();
+    list_hash_build(&g_pairs, LFX_HAN_HI - LFX_HAN_LO + 1);
+    list_hash_build(&g_tris, lfx_pair_index[LFX_HAN_HI - LFX_HAN_LO + 1]);
 }
 
 /* Index of the pair entry (a, b) (Simplified forms), or -1. */
-static int32_t pair_entry(uint32_t a, uint32_t b) {
-    uint32_t ai = a - LFX_HAN_LO, bi = b - LFX_HAN_LO;
-    if (g_pair_hash) {
-        uint32_t lo = lfx_pair_index[ai], hi = lfx_pair_index[ai + 1];
-        for (uint32_t at = pair_hash(ai, bi);; at = (at + 1) & PAIR_HASH_MASK) {
-            uint32_t k = g_pair_hash[at];
-            if (!k) return -1;
-            k--;
-            if (k >= lo && k < hi && lfx_pair_second[k] == bi) return (int32_t)k;
-        }
-    }
-    return find_u16(lfx_pair_second, lfx_pair_index[ai], lfx_pair_index[ai + 1], (uint16_t)bi);
-}
+static int32_t pair_entry(uint32_t a, uint32_t b) { return list_find(&g_pairs, a - LFX_HAN_LO, b - LFX_HAN_LO); }
+
+/* Index of third character c (offset from LFX_HAN_LO) in pair entry k's trigram list, or -1. */
+static int32_t tri_entry(int32_t k, uint32_t c) { return list_find(&g_tris, (uint32_t)k, c); }
 
 /* Cost of b after a, both Simplified forms, without the Traditional extra, given the pair's
  * entry k (pair_entry(a, b)). */

@@ -114,6 +114,10 @@ static int orig_take(lfx_orig o, uint8_t *carry, uint8_t *ncarry, uint32_t *out)
 
 static int is_open(uint32_t c) { return c == '(' || c == 0xFF08; }
 static int is_close(uint32_t c) { return c == ')' || c == 0xFF09; }
+static int is_han(uint32_t c) { return c >= 0x3400 && c <= 0x9FFF; }
+static int is_cjk_punct(uint32_t c) { return (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x2010 && c <= 0x2027); }
+/* The length of the UTF-8 character lead byte c0 begins (0: not a lead byte). */
+static int utf8_need(uint8_t c0) { return c0 >= 0xF0 ? 4 : c0 >= 0xE0 ? 3 : c0 >= 0xC0 ? 2 : 0; }
 #define BRACKET_BITS 4.0f /* a bracket that balances the line, or fails to */
 
 /* ---- beam search over the slots of one span --------------------------------------------- */
@@ -308,10 +312,7 @@ static int same_bytes(const uint8_t *a, const uint8_t *b, uint8_t n) {
  * lost), which costs GUESS_RARE_BITS more than the model's flat cost of its class (set for text
  * as it stands, where such characters are what mojibake holds). */
 #define GUESS_RARE_BITS 8.0f
-static int likely_guess(uint32_t c) {
-    return c < 0x80 || (c >= 0x3400 && c <= 0x9FFF) || (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF) ||
-           (c >= 0x2010 && c <= 0x2027);
-}
+static int likely_guess(uint32_t c) { return c < 0x80 || is_han(c) || is_cjk_punct(c); }
 static void offer(beam_ctx *bc, const bstate *s, const uint8_t *b, int n, float extra, int guessed, int fffd) {
     (*bc->budget)--;
     /* a U+FFFD right before: its byte must be one the seen decoder rejects before b[0] */
@@ -645,9 +646,7 @@ static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s,
          * swallowed byte is ASCII, or the lead byte of the next character after a UTF-8
          * continuation byte (A2 E3: 鐢ㄤ read as cp936 again is 閻?劋), so x must be the last
          * byte of the character the carry has begun */
-        uint8_t c0 = s->ncarry ? s->carry[0] : 0;
-        int need = c0 >= 0xF0 ? 4 : c0 >= 0xE0 ? 3 : c0 >= 0xC0 ? 2 : 0;
-        if (need != s->ncarry + 1) return;
+        if (utf8_need(s->ncarry ? s->carry[0] : 0) != s->ncarry + 1) return;
         pthread_once(&g_win_once, build_win_pairs);
         /* (such a pair is much rarer than an ASCII byte after a character, hence
          * UNMAPPED_BITS; and the lead byte must begin a character with the bytes after the '?') */
@@ -891,9 +890,7 @@ static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n
                 continue;
             }
             /* (only where one byte finishes the character: the span ends here) */
-            uint8_t c0 = bc.cur[j].carry[0];
-            int need = c0 >= 0xF0 ? 4 : c0 >= 0xE0 ? 3 : c0 >= 0xC0 ? 2 : 0;
-            if (need == bc.cur[j].ncarry + 1)
+            if (utf8_need(bc.cur[j].carry[0]) == bc.cur[j].ncarry + 1)
                 for (int i = 0; i < k; i++) offer(&bc, &bc.cur[j], &set[i], 1, INSERT_BITS, 1 | ASSUMED, 0);
             /* or its last two, from the best few states: a GBK decoder that drops what it
              * cannot decode drops a lone byte at the end, and 0x80 (or a byte of a user-defined
@@ -1175,8 +1172,6 @@ static float decoded_cost(const uint32_t *cps, size_t n, uint32_t prev2, uint32_
     return lfx_model_sum(cps, n, prev2, prev);
 }
 
-static int is_han(uint32_t c) { return c >= 0x3400 && c <= 0x9FFF; }
-static int is_cjk_punct(uint32_t c) { return (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x2010 && c <= 0x2027); }
 
 /* What plausible_decode makes of a decoded span. */
 enum {
@@ -1489,9 +1484,9 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                 size_t d0 = pool.len;
                 float c_new;
                 uint32_t guessed = 0;
-                int brackets[3] = {0, 0, 0};
-                if ((size_t)fixed != b - a) bracket_context(in, n, r0 + a, r0 + b, brackets);
-                brackets[2] = clean_after_ascii(in, n, r0 + b);
+                int around[3] = {0, 0, 0};
+                if ((size_t)fixed != b - a) bracket_context(in, n, r0 + a, r0 + b, around);
+                around[2] = clean_after_ascii(in, n, r0 + b);
                 /* the beam has something to decide only where bytes are unknown: markers, or a
                  * byte the scan had to assume dropped */
                 int unknown = (size_t)fixed != b - a;
@@ -1508,7 +1503,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                 } else if (!ok && unknown) {
                     pool.len = d0;
                     if (mp) mp->len = d0;
-                    ok = beam_decode(L->orig, L->seen, slots + a, b - a, prev2, prev, after, brackets, budget, &pool,
+                    ok = beam_decode(L->orig, L->seen, slots + a, b - a, prev2, prev, after, around, budget, &pool,
                                      mp, &c_new, &guessed);
                     beam_failed = !ok;
                     while (marker_end > a && slots[marker_end - 1].kind == SLOT_FIXED) marker_end--;
@@ -1522,10 +1517,10 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                         size_t d1 = pool.len;
                         uint32_t after_m = in[r0 + m];
                         float c_old_m = span_cost_as_is(slots, cost_in, in, n, r0, a, m), c_new_m = 0;
-                        int brackets_m[3] = {0, 0, 0};
-                        bracket_context(in, n, r0 + a, r0 + m, brackets_m);
+                        int around_m[3] = {0, 0, 0};
+                        bracket_context(in, n, r0 + a, r0 + m, around_m);
                         uint32_t guessed_m = 0;
-                        if (beam_decode(L->orig, L->seen, slots + a, m - a, prev2, prev, after_m, brackets_m, budget,
+                        if (beam_decode(L->orig, L->seen, slots + a, m - a, prev2, prev, after_m, around_m, budget,
                                         &pool, mp, &c_new_m, &guessed_m) &&
                             pool.len > d1) {
                             float g_m = c_old_m - c_new_m - pool_end_cost(&pool, d1, pool.len, prev, after_m);
@@ -1620,10 +1615,10 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
             }
             uint32_t prev = r0 > 0 ? in[r0 - 1] : 0, prev2 = r0 > 1 ? in[r0 - 2] : 0;
             uint32_t after = r0 + len < n ? in[r0 + len] : 0, guessed = 0;
-            int brackets[3] = {0, 0, 0};
+            int around[3] = {0, 0, 0};
             float c_new = 0;
             if (mp) mp->len = pool.len;
-            if (!beam_decode(L->orig, L->seen, slots, len, prev2, prev, after, brackets, budget, &pool, mp, &c_new,
+            if (!beam_decode(L->orig, L->seen, slots, len, prev2, prev, after, around, budget, &pool, mp, &c_new,
                              &guessed) ||
                 pool.len == d0) {
                 pool.len = d0;

@@ -246,8 +246,10 @@ def main():
     second = []
     pcost = []
     pprob = {}
+    entry_of = {}  # (a, b) -> its pair entry
     for cp in range(LO, HI + 1):
         for b, c in sorted(firsts.get(cp, ())):
+            entry_of[(cp, b)] = len(second)
             second.append(b - LO)
             pcost.append(c)
             pprob[(cp, b)] = 2.0 ** (-c / 8.0)
@@ -302,12 +304,6 @@ def main():
     # w = n(ab) / (n(ab) + kinds of c after ab), p_model what the tables above give at run time
     # (model.c han_triple). Stored per pair entry as the cost that replaces the model's; third
     # characters the corpus did not show keep the model's cost, so no clean text costs more.
-    entry_of = {}
-    k = 0
-    for cp in range(LO, HI + 1):
-        for b, _ in sorted(firsts.get(cp, ())):
-            entry_of[(cp, b)] = k
-            k += 1
     def pair_bits(b, c):
         e_k = entry_of.get((b, c))
         if e_k is not None:
@@ -479,7 +475,6 @@ def main():
         f.write(arr("uint8_t", "lfx_tri_cost", tri_cost) + "\n")
         f.write(arr("uint8_t", "lfx_pair_mu_end", mu_end) + "\n")
         f.write(arr("uint8_t", "lfx_pair_mu_rest", mu_rest) + "\n")
-
         f.write(arr("uint16_t", "lfx_mark_row", mark_row, 16) + "\n")
         f.write(arr("int8_t", "lfx_mark_delta", mark_delta, 13) + "\n")
         f.write(arr("int8_t", "lfx_mark_base", mark_base, 13) + "\n")
