@@ -90,6 +90,11 @@ static int closing_mark(uint32_t c) {
            c == 0x3011 || c == ')' || c == '"' || c == '\'';
 }
 
+/* The marks after which a clause starts: ，。、：；？！ */
+static int clause_mark(uint32_t c) {
+    return c == 0xFF0C || c == 0x3002 || c == 0x3001 || c == 0xFF1A || c == 0xFF1B || c == 0xFF1F || c == 0xFF01;
+}
+
 static int opening_mark(uint32_t c) {
     return c == 0x201C || c == 0x2018 || c == 0xFF08 || c == 0x300A || c == 0x300C || c == 0x3010;
 }
@@ -227,6 +232,8 @@ static float model_cost(uint32_t prev, uint32_t c) {
         if (prev >= ' ' && prev <= '~') cost += lfx_han_after_ascii[c - LFX_HAN_LO] * 0.125f;
         /* and after a digit, the characters that count things (8 个) */
         if (prev >= '0' && prev <= '9') cost += lfx_han_after_digit[c - LFX_HAN_LO] * 0.125f;
+        /* and after a mark that ends a clause, the characters that begin clauses (，然而) */
+        if (clause_mark(prev)) cost += lfx_han_after_mark[c - LFX_HAN_LO] * 0.125f;
         if (pk == C_HANGUL) cost += 8.0f; /* Korean text rarely puts Han next to Hangul */
         return cost;
     case C_HANX: cost = 24.0f; break;

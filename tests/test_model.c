@@ -57,6 +57,10 @@ static void test_classes(void **state) {
      * a word, but 那个 文件 are two; 第三 is a word that 行 does not go on) */
     assert_true(score_utf8("打开那个文件") + 4 < score_utf8("打开那中文件"));
     assert_true(score_utf8("请见第三行") + 4 < score_utf8("请见秀三行"));
+    /* after a mark that ends a clause, the words that begin clauses (，然而: Big5 ， read as GBK
+     * loses its lead byte A1 and A7 41 is 你) */
+    assert_true(score_utf8("提示，然而") + 1 < score_utf8("提示你然而"));
+    assert_true(lfx_model_cost3(0x793A, 0xFF0C, 0x7136) + 2 < lfx_model_cost3(0x793A, 0x4F60, 0x7136));
     /* a line ends after a closing quote, not an opening one (可。 lost read as 可“) */
     assert_true(lfx_model_cost(0x201C, '\n') > lfx_model_cost(0x201D, '\n') + 4);
     assert_true(lfx_model_cost(0x300A, '\n') > lfx_model_cost(0x300B, '\n') + 4);

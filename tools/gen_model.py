@@ -41,6 +41,7 @@ FLOOR_URO = 23.0               # unseen, CJK Unified Ideographs
 FLOOR_EXTA = 26.0              # unseen, Extension A
 MIN_PAIR = 3                   # pairs seen less often are left to the unigram back-off
 MARKS = "，。、：；？！“”（）《》"  # the marks whose choice after a character the corpus informs
+CLAUSE_MARKS = "，。、：；？！"  # marks after which a clause (and a word) starts
 MARK_PRIOR = 64.0              # pseudo-counts of the overall mark distribution per character
 MIN_MARKS = 20                 # characters followed by fewer marks keep the overall distribution
 MIN_CORPUS_PAIR = 2            # pairs of running text seen less often are left to the dictionary
@@ -93,7 +94,7 @@ def read_manpages():
     and every Han character followed by a full-width mark of MARKS; and every Han character
     that stands alone between spaces (' 或 ', a word between options or names); and how often
     each Han character follows ASCII text (7 章) and is followed by it (第 7), and follows a
-    digit, at once or after a space (8 个, 2024年)."""
+    digit, at once or after a space (8 个, 2024年), and a mark that ends a clause (，然而)."""
     pair = collections.Counter()
     follow = collections.Counter()
     marks = collections.Counter()
@@ -101,6 +102,7 @@ def read_manpages():
     after_ascii = collections.Counter()
     before_ascii = collections.Counter()
     after_digit = collections.Counter()
+    after_mark = collections.Counter()
     triples = collections.Counter()
     for root, dirs, files in sorted(os.walk(MANPAGES)):
         dirs.sort()
@@ -131,6 +133,8 @@ def read_manpages():
                 for a, b in zip(line, line[1:]):
                     if " " <= a <= "~" and LO <= ord(b) <= HI:
                         after_ascii[b] += 1
+                    if a in CLAUSE_MARKS and LO <= ord(b) <= HI:
+                        after_mark[b] += 1
                     if LO <= ord(a) <= HI and " " <= b <= "~":
                         before_ascii[a] += 1
                     if LO <= ord(a) <= HI:
@@ -139,7 +143,7 @@ def read_manpages():
                             pair[(a, b)] += 1
                         elif b in MARKS:
                             marks[(a, b)] += 1
-    return pair, follow, marks, alone, after_ascii, before_ascii, after_digit, triples
+    return pair, follow, marks, alone, after_ascii, before_ascii, after_digit, after_mark, triples
 
 
 def read_ts():
@@ -230,7 +234,7 @@ def main():
         pj[(ord(a), ord(b))] = la * 2.0 ** -start_cost[ord(b)] + (1 - la) * n / nonfinal
     # Running text: p = (1 - w) p_dict + w p_corpus for the pairs the corpus has shown, with the
     # Witten-Bell weight w = n(a) / (n(a) + kinds of followers of a).
-    cpair, cfollow, cmarks, calone, cafter, cbefore, cdigit, ctriples = read_manpages()
+    cpair, cfollow, cmarks, calone, cafter, cbefore, cdigit, cmark, ctriples = read_manpages()
     kinds = collections.Counter(a for (a, b), n in cpair.items() if n >= MIN_CORPUS_PAIR)
     for (a, b), n in cpair.items():
         if n < MIN_CORPUS_PAIR:
@@ -435,6 +439,18 @@ def main():
         pc = (digit_by[simp.get(cp, cp)] + n_digit * qc) / (2 * n_digit)
         d_digit[cp] = bits8(qc / pc)
 
+    # After a mark that ends a clause the words that begin clauses start far more often than
+    # elsewhere (，然而 ；甚至), and the characters that end words rarely (，了): the model's
+    # distribution there is p_start(c). Per character, log2(Q(c) / p(c)), p(c) = (n(c) + N Q(c))
+    # / 2N over the N characters seen after such marks: half the corpus, half the model.
+    n_mark = sum(cmark.values())
+    mark_by = by_simplified(cmark)
+    d_mark = {}
+    for cp in range(LO, HI + 1):
+        qc = q_start[cp] / zs
+        pc = (mark_by[simp.get(cp, cp)] + n_mark * qc) / (2 * n_mark)
+        d_mark[cp] = bits8(qc / pc)
+
     # A character alone between spaces: the model scores it as a word that starts after the
     # space and ends before the next, Q(c) ~ p_start(c) lam(c); the corpus shows that a few
     # function words take that place (或, 和, 与: ' -i 或 -v'). Per character, log2(Q(c) / p(c)),
@@ -482,6 +498,7 @@ def main():
         f.write(arr("int8_t", "lfx_han_after_ascii", [d_start[cp] for cp in range(LO, HI + 1)]) + "\n")
         f.write(arr("int8_t", "lfx_han_before_ascii", [d_end[cp] for cp in range(LO, HI + 1)]) + "\n")
         f.write(arr("int8_t", "lfx_han_after_digit", [d_digit[cp] for cp in range(LO, HI + 1)]) + "\n")
+        f.write(arr("int8_t", "lfx_han_after_mark", [d_mark[cp] for cp in range(LO, HI + 1)]) + "\n")
     print("han %d, pairs %d, trigrams %d (of running text %d)" % (HI - LO + 1, len(second), len(tri_third), n_running),
           file=sys.stderr)
 

@@ -34,4 +34,6 @@ extern const int8_t lfx_han_after_ascii[LFX_HAN_HI - LFX_HAN_LO + 1];
 extern const int8_t lfx_han_before_ascii[LFX_HAN_HI - LFX_HAN_LO + 1];
 extern const int8_t lfx_han_after_digit[LFX_HAN_HI - LFX_HAN_LO + 1]; /* eighths of a bit, after a
                                                                         * digit and maybe a space */
+extern const int8_t lfx_han_after_mark[LFX_HAN_HI - LFX_HAN_LO + 1];  /* eighths of a bit, after
+                                                                        * ，。、：；？！ */
 #endif
