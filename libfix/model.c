@@ -155,6 +155,7 @@ static void list_hash_build(list_hash *lh, uint32_t ngroups) {
 /* Position of key in group g's list, or -1. */
 static int32_t list_find(const list_hash *lh, uint32_t g, uint32_t key) {
     uint32_t lo = lh->index[g], hi = lh->index[g + 1];
+    if (lo == hi) return -1; /* (most characters begin no pair: no probe) */
     if (lh->ready) {
         for (uint32_t at = list_hash_at(g, key);; at = (at + 1) & LIST_HASH_MASK) {
             uint32_t k = lh->slots[at];

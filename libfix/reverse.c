@@ -1240,16 +1240,46 @@ static int plausible_decode(lfx_orig o, const uint32_t *orig, size_t no, const u
 }
 
 
+/* Where a double-byte original's lead byte was lost (U+FFFD) and its trail byte kept as ASCII,
+ * the pair may have been a bracket (Big5 （ A1 5D read as GBK shows as U+FFFD ']'):
+ * g_lost_bracket[orig][seen][t] is 1 if a lead byte the seen decoder rejects before trail t
+ * makes an opening bracket with it, 2 a closing one. */
+static uint8_t g_lost_bracket[3][5][128];
+static pthread_once_t g_lost_bracket_once = PTHREAD_ONCE_INIT;
+static void build_lost_bracket(void) {
+    for (int o = ORIG_GBK; o <= ORIG_BIG5; o++)
+        for (int sn = SEEN_GBK; sn <= SEEN_EUCKR; sn++)
+            for (int t = 0x40; t < 0x7F; t++)
+                for (int x = 0x81; x < 0xFF; x++) {
+                    uint8_t b[2] = {(uint8_t)x, (uint8_t)t};
+                    uint32_t cp, sc;
+                    if (lfx_decode_cp(seen_codec((lfx_seen)sn), b, 2, &sc) != LFX_BAD ||
+                        lfx_decode_cp(o == ORIG_GBK ? LFX_GBK : LFX_BIG5, b, 2, &cp) != 2)
+                        continue;
+                    if (is_open(cp)) g_lost_bracket[o][sn][t] |= 1;
+                    if (is_close(cp)) g_lost_bracket[o][sn][t] |= 2;
+                }
+}
+
+/* Is in[k] an opening bracket (want 1) or closing one (want 2), or, under a double-byte
+ * original, the kept trail byte of a lost one? */
+static int bracket_at(const lfx_layer *L, const uint32_t *in, size_t k, int want) {
+    if (want == 1 ? is_open(in[k]) : is_close(in[k])) return 1;
+    return L->orig != ORIG_UTF8 && k > 0 && in[k - 1] == 0xFFFD && in[k] < 0x80 &&
+           (g_lost_bracket[L->orig][L->seen][in[k]] & want);
+}
+
 /* How many unmatched opening brackets are on the line before [a, b), and how many unmatched
  * closing ones after it, with no other '?' (another place a bracket could have been lost) in
  * between? Those that pair with each other across the span cancel: out[0] is what the span may
  * close, out[1] what it may open. Looks at most 256 code points each way. */
-static void bracket_context(const uint32_t *in, size_t n, size_t a, size_t b, int out[2]) {
+static void bracket_context(const lfx_layer *L, const uint32_t *in, size_t n, size_t a, size_t b, int out[2]) {
     int depth = 0, opens = 0, closes = 0;
     size_t lo = a > 256 ? a - 256 : 0;
+    pthread_once(&g_lost_bracket_once, build_lost_bracket);
     for (size_t k = a; k > lo && in[k - 1] != '\n' && in[k - 1] != '?'; k--) {
-        if (is_close(in[k - 1])) depth++;
-        if (is_open(in[k - 1])) {
+        if (bracket_at(L, in, k - 1, 2)) depth++;
+        if (bracket_at(L, in, k - 1, 1)) {
             if (depth == 0)
                 opens++;
             else
@@ -1258,8 +1288,8 @@ static void bracket_context(const uint32_t *in, size_t n, size_t a, size_t b, in
     }
     depth = 0;
     for (size_t k = b; k < n && k < b + 256 && in[k] != '\n' && in[k] != '?'; k++) {
-        if (is_open(in[k])) depth++;
-        if (is_close(in[k])) {
+        if (bracket_at(L, in, k, 1)) depth++;
+        if (bracket_at(L, in, k, 2)) {
             if (depth == 0)
                 closes++;
             else
@@ -1485,7 +1515,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                 float c_new;
                 uint32_t guessed = 0;
                 int around[3] = {0, 0, 0};
-                if ((size_t)fixed != b - a) bracket_context(in, n, r0 + a, r0 + b, around);
+                if ((size_t)fixed != b - a) bracket_context(L, in, n, r0 + a, r0 + b, around);
                 around[2] = clean_after_ascii(in, n, r0 + b);
                 /* the beam has something to decide only where bytes are unknown: markers, or a
                  * byte the scan had to assume dropped */
@@ -1518,7 +1548,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                         uint32_t after_m = in[r0 + m];
                         float c_old_m = span_cost_as_is(slots, cost_in, in, n, r0, a, m), c_new_m = 0;
                         int around_m[3] = {0, 0, 0};
-                        bracket_context(in, n, r0 + a, r0 + m, around_m);
+                        bracket_context(L, in, n, r0 + a, r0 + m, around_m);
                         uint32_t guessed_m = 0;
                         if (beam_decode(L->orig, L->seen, slots + a, m - a, prev2, prev, after_m, around_m, budget,
                                         &pool, mp, &c_new_m, &guessed_m) &&
