@@ -235,6 +235,7 @@ static float model_cost(uint32_t prev, uint32_t c) {
         if (prev >= '0' && prev <= '9') cost += lfx_han_after_digit[c - LFX_HAN_LO] * 0.125f;
         /* and after a mark that ends a clause, the characters that begin clauses (，然而) */
         if (clause_mark(prev)) cost += lfx_han_after_mark[c - LFX_HAN_LO] * 0.125f;
+        if (mark_index(prev) >= 0) cost += lfx_mark_next[mark_index(prev) * 5] * 0.125f;
         if (pk == C_HANGUL) cost += 8.0f; /* Korean text rarely puts Han next to Hangul */
         return cost;
     case C_HANX: cost = 24.0f; break;
@@ -311,6 +312,18 @@ static float model_cost(uint32_t prev, uint32_t c) {
     case C_PUA: cost = 30.0f; break;
     case C_REPLACEMENT: cost = 14.0f; break; /* a character known to be lost: like a rare one */
     default: cost = 18.0f; break;
+    }
+    /* Marks next to ASCII text and what follows each mark, as the corpus shows them (a、b:
+     * 、 lists names; ： comes before names and line ends, ， before Han text) */
+    if (prev >= '!' && prev <= '~') {
+        int m = mark_index(c);
+        if (m >= 0) cost += lfx_mark_after_ascii[m] * 0.125f;
+    }
+    {
+        int m = mark_index(prev);
+        int nk = k == C_ASCII_ALNUM ? 1 : k == C_ASCII_SPACE ? 2 : (c == '\n' || c == '\r') ? 3
+                 : k == C_ASCII_PUNCT ? 4 : -1;
+        if (m >= 0 && nk >= 0) cost += lfx_mark_next[m * 5 + nk] * 0.125f;
     }
     /* Whatever follows a Han character that is not Han ends its word: how likely that is
      * depends on the character (效 ends words, 数 starts them); and which mark it is, too

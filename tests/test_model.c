@@ -61,6 +61,9 @@ static void test_classes(void **state) {
      * loses its lead byte A1 and A7 41 is 你) */
     assert_true(score_utf8("提示，然而") + 1 < score_utf8("提示你然而"));
     assert_true(lfx_model_cost3(0x793A, 0xFF0C, 0x7136) + 2 < lfx_model_cost3(0x793A, 0x4F60, 0x7136));
+    /* 、 lists names (puts、gets), ： ends lines that introduce what follows */
+    assert_true(score_utf8("用 puts、gets 和") + 1 < score_utf8("用 puts。gets 和"));
+    assert_true(lfx_model_cost(0xFF1A, '\n') + 3 < lfx_model_cost(0xFF0C, '\n'));
     /* a line ends after a closing quote, not an opening one (可。 lost read as 可“) */
     assert_true(lfx_model_cost(0x201C, '\n') > lfx_model_cost(0x201D, '\n') + 4);
     assert_true(lfx_model_cost(0x300A, '\n') > lfx_model_cost(0x300B, '\n') + 4);

@@ -103,6 +103,8 @@ def read_manpages():
     before_ascii = collections.Counter()
     after_digit = collections.Counter()
     after_mark = collections.Counter()
+    mark_next = collections.Counter()
+    mark_after_ascii = collections.Counter()
     triples = collections.Counter()
     for root, dirs, files in sorted(os.walk(MANPAGES)):
         dirs.sort()
@@ -127,6 +129,12 @@ def read_manpages():
                     if LO <= ord(line[i]) <= HI and (
                             "0" <= line[i - 1] <= "9" or (line[i - 1] == " " and i > 1 and "0" <= line[i - 2] <= "9")):
                         after_digit[line[i]] += 1
+                for i, m in enumerate(line):
+                    if m not in MARKS:
+                        continue
+                    mark_next[(m, next_class(line[i + 1] if i + 1 < len(line) else "\n"))] += 1
+                    if i > 0 and "!" <= line[i - 1] <= "~":
+                        mark_after_ascii[m] += 1
                 for a, b, c in zip(line, line[1:], line[2:]):
                     if LO <= ord(a) <= HI and LO <= ord(b) <= HI and LO <= ord(c) <= HI:
                         triples[(a, b, c)] += 1
@@ -143,7 +151,24 @@ def read_manpages():
                             pair[(a, b)] += 1
                         elif b in MARKS:
                             marks[(a, b)] += 1
-    return pair, follow, marks, alone, after_ascii, before_ascii, after_digit, after_mark, triples
+    return pair, follow, marks, alone, after_ascii, before_ascii, after_digit, after_mark, mark_next, mark_after_ascii, triples
+
+
+NEXT_CLASSES = ("han", "alnum", "space", "eol", "punct")  # what follows a mark (lfx_mark_next)
+
+
+def next_class(c):
+    if LO <= ord(c) <= HI:
+        return "han"
+    if c.isascii() and c.isalnum():
+        return "alnum"
+    if c == " ":
+        return "space"
+    if c in "\n\r":
+        return "eol"
+    if "!" <= c <= "~":
+        return "punct"
+    return "other"
 
 
 def read_ts():
@@ -234,7 +259,7 @@ def main():
         pj[(ord(a), ord(b))] = la * 2.0 ** -start_cost[ord(b)] + (1 - la) * n / nonfinal
     # Running text: p = (1 - w) p_dict + w p_corpus for the pairs the corpus has shown, with the
     # Witten-Bell weight w = n(a) / (n(a) + kinds of followers of a).
-    cpair, cfollow, cmarks, calone, cafter, cbefore, cdigit, cmark, ctriples = read_manpages()
+    cpair, cfollow, cmarks, calone, cafter, cbefore, cdigit, cmark, cmark_next, cmark_ascii, ctriples = read_manpages()
     kinds = collections.Counter(a for (a, b), n in cpair.items() if n >= MIN_CORPUS_PAIR)
     for (a, b), n in cpair.items():
         if n < MIN_CORPUS_PAIR:
@@ -376,6 +401,28 @@ def main():
     # and how often each mark follows Han text at all, against the commonest (，): the model
     # gives ，。、 one cost by kind, but 。 ends many more sentences than 、 parts lists
     mark_base = [bits8(q_mark[MARKS[0]] / q_mark[m]) for m in MARKS]
+    # A mark after ASCII text (a、b、c: 、 parts lists of names far more often than after Han
+    # text): log2(Q(m) / p(m)), Q the distribution after Han characters and p(m) = (n(m) +
+    # MARK_PRIOR Q(m)) / (N + MARK_PRIOR) over the N marks seen after printable ASCII.
+    n_ma = sum(cmark_ascii.values())
+    # Marks seen fewer than MIN_MARKS times after Han or after ASCII keep 0 (the corpus's 《 follows
+    # ASCII 297 times and Han 3: troff, not text).
+    mark_ascii = [bits8(q_mark[m] / ((cmark_ascii[m] + MARK_PRIOR * q_mark[m]) / (n_ma + MARK_PRIOR)))
+                  if min(cmark_ascii[m], mark_total[m]) >= MIN_MARKS else 0 for m in MARKS]
+    # And what follows each mark (：and a name or a line end; 、 and Han text): per mark and class
+    # of what follows (NEXT_CLASSES), log2(p(K) / p(K | m)), p(K) over all the marks and
+    # p(K | m) = (n(m, K) + MARK_PRIOR p(K)) / (n(m) + MARK_PRIOR).
+    all_next = collections.Counter()
+    per_mark = collections.Counter()
+    for (m, k), n in cmark_next.items():
+        all_next[k] += n
+        per_mark[m] += n
+    n_all = sum(all_next.values())
+    mark_next = []
+    for m in MARKS:
+        for k in NEXT_CLASSES:
+            pk = (all_next[k] + 1) / (n_all + len(NEXT_CLASSES))
+            mark_next.append(bits8(pk / ((cmark_next[(m, k)] + MARK_PRIOR * pk) / (per_mark[m] + MARK_PRIOR))))
     mark_row = [0] * (HI - LO + 1)
     mark_delta = []
     by_char = collections.defaultdict(collections.Counter)
@@ -494,6 +541,8 @@ def main():
         f.write(arr("uint16_t", "lfx_mark_row", mark_row, 16) + "\n")
         f.write(arr("int8_t", "lfx_mark_delta", mark_delta, 13) + "\n")
         f.write(arr("int8_t", "lfx_mark_base", mark_base, 13) + "\n")
+        f.write(arr("int8_t", "lfx_mark_after_ascii", mark_ascii, 13) + "\n")
+        f.write(arr("int8_t", "lfx_mark_next", mark_next, len(NEXT_CLASSES)) + "\n")
         f.write(arr("int8_t", "lfx_han_alone", alone_delta) + "\n")
         f.write(arr("int8_t", "lfx_han_after_ascii", [d_start[cp] for cp in range(LO, HI + 1)]) + "\n")
         f.write(arr("int8_t", "lfx_han_before_ascii", [d_end[cp] for cp in range(LO, HI + 1)]) + "\n")
