@@ -1099,19 +1099,28 @@ double lfx_layer_fit(const lfx_layer *L, const uint32_t *in, size_t n) {
     pthread_once(&g_h_once, build_h);
     if (n > FIT_SAMPLE) n = FIT_SAMPLE; /* an ordering needs no more */
     size_t good = 0, all = 0;
-    int need = 0;
+    int need = 0, after_lost = 0;
     for (size_t i = 0; i < n; i++) {
         uint32_t c = in[i];
-        if (c < 0x80 && need == 0) continue;
+        if (c < 0x80 && need == 0) {
+            after_lost = 0;
+            continue;
+        }
         all++;
         if (c == 0xFFFD || (c == '?' && is_marker(L, c))) { /* a lost byte fits anything */
             need = 0;
             good++;
+            after_lost = 1;
             continue;
         }
         uint8_t b[4];
         int m = c < 0x80 ? (b[0] = (uint8_t)c, 1) : seen_encode(L->seen, c, b);
         int ok = m > 0;
+        /* the bytes lost may have begun the character these continue (UTF-8 read as Big5
+         * loses lead bytes, and the decoder picks up at the bytes after them) */
+        if (after_lost && m > 0 && need == 0 && b[0] >= 0x80 && fb_trail_fits(L->orig, g_fb_class[b[0]]))
+            need = L->orig == ORIG_UTF8 ? 1 + (m > 1 && fb_trail_fits(L->orig, g_fb_class[b[1]])) : 1;
+        after_lost = 0;
         for (int j = 0; j < m && ok; j++) {
             uint8_t x = b[j], k = g_fb_class[x];
             if (need) {

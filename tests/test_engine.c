@@ -248,6 +248,32 @@ static void test_big5_read_as_gbk_lost_leads(void **state) {
     libfix_result_clear(&r);
 }
 
+/* UTF-8 read as Big5: most lead bytes and many continuation bytes are lost (cp950 rejects
+ * trail bytes 80-A0), and the decoder picks up in the middle of the next character. The layer
+ * that guesses them must be tried before layers whose byte structure fits anything (GBK read as
+ * Big5 fits every pair) spend the search's budget. */
+static void test_utf8_read_as_big5(void **state) {
+    (void)state;
+    static const char *const cases[][2] = {
+        {"\xe6\x91\xb0\xe5\x97\x85\xe6\xbb\xac\xef\xbf\xbd\xef\xbf\xbd\xe8\x8f\x94\xef\xbf\xbd\xef\xbf\xbd", "家庭电话"},
+        {"\xe8\x9d\xb5\xef\xbf\xbd\xe8\x9d\x8f\xef\xbf\xbd\xe9\xa4\x88\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xe4\xba\x99"
+         "\xe4\xbb\x83\xe9\x9f\x90\xef\xbf\xbd",
+         "网络连接失败"},
+        {"\xe8\x9d\x9f\xe9\xa4\x8c\xef\xbf\xbd\xef\xbf\xbd\xe7\x94\x87\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xe5\x86\xbd"
+         "\xef\xbf\xbd\xe6\xb9\x94\xef\xbf\xbd\xef\xbf\xbd",
+         "系统正在更新"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        libfix_result r;
+        repair_ok(cases[i][0], strlen(cases[i][0]), &r);
+        if (strcmp(r.text, cases[i][1]) != 0) fail_msg("\"%s\" -> \"%s\", not \"%s\"", cases[i][0], r.text, cases[i][1]);
+        assert_true(r.flags & LIBFIX_LOSSY);
+        assert_true(r.n_steps >= 1);
+        assert_string_equal(r.steps[0], "utf-8>big5");
+        libfix_result_clear(&r);
+    }
+}
+
 /* One long line of UTF-8 read as cp936 by Windows (its newlines swallowed with the lead bytes
  * before them, so the whole text is one line): the lossless passes of every layer must not use
  * up the work before the likeliest layer has guessed the lost bytes. */
@@ -635,6 +661,7 @@ static void test_big5_read_as_gbk_out_of_step(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_big5_read_as_gbk_lost_leads),
+        cmocka_unit_test(test_utf8_read_as_big5),
         cmocka_unit_test(test_big5_read_as_gbk_kana),
         cmocka_unit_test(test_read_as_gbk_twice_lossy),
         cmocka_unit_test(test_cp936_question_mark_swallowed_lead_byte),
