@@ -1497,7 +1497,10 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                 fixed += slots[k].kind == SLOT_FIXED;
                 has_set |= slots[k].kind == SLOT_SET;
             }
-            if (b > a && (has_set || (fixed >= 1 && 2 * (size_t)fixed >= (b - a) - (size_t)fixed))) {
+            /* a span is worth the beam when it holds a character that survived for every two
+             * markers (three for UTF-8 read as Big5, whose decoder loses most lead bytes) */
+            size_t per_fixed = L->seen == SEEN_BIG5 && L->orig == ORIG_UTF8 ? 3 : 2;
+            if (b > a && (has_set || (fixed >= 1 && per_fixed * (size_t)fixed >= (b - a) - (size_t)fixed))) {
                 uint32_t prev = (r0 + a) > 0 ? in[r0 + a - 1] : 0;
                 uint32_t prev2 = (r0 + a) > 1 ? in[r0 + a - 2] : 0;
                 uint32_t after = r0 + b < n ? in[r0 + b] : 0;
