@@ -1482,7 +1482,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
             int lost_whole = b >= a + 2 && b <= a + 6;
             for (size_t k = a; k < b && lost_whole; k++) lost_whole = slots[k].kind == SLOT_FFFD;
             if (lost_whole) {
-                if (nlw < MAX_LOST_WHOLE) {
+                if (nlw < MAX_LOST_WHOLE && !(nlw && lw_end[nlw - 1] > r0 + a)) {
                     lw_start[nlw] = r0 + a;
                     lw_end[nlw++] = r0 + b;
                 }
@@ -1490,6 +1490,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                 continue;
             }
             int taken = 0, beam_failed = 0;
+            size_t lost_tail_end = 0; /* the end of a character lost whole cut off the span */
             size_t marker_end = b; /* where the beam ran: the span up to and with its last marker */
             /* (set marks are characters known but for a byte: a span of them alone decodes) */
             int fixed = 0, has_set = 0;
@@ -1500,6 +1501,22 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
             /* a span is worth the beam when it holds a character that survived for every two
              * markers (three for UTF-8 read as Big5, whose decoder loses most lead bytes) */
             size_t per_fixed = L->seen == SEEN_BIG5 && L->orig == ORIG_UTF8 ? 3 : 2;
+            /* a span that ends in two to six U+FFFD alone (。 lost whole after 那样) is the span
+             * before them and a character lost whole, when the span before them holds the
+             * evidence and the whole does not */
+            if (!has_set && fixed >= 1 && per_fixed * (size_t)fixed < (b - a) - (size_t)fixed) {
+                size_t k = b;
+                while (k > a && slots[k - 1].kind == SLOT_FFFD) k--;
+                if (b - k >= 2 && b - k <= 6 && k > a && per_fixed * (size_t)fixed >= (k - a) - (size_t)fixed) {
+                    if (nlw < MAX_LOST_WHOLE && !(nlw && lw_end[nlw - 1] > r0 + k)) {
+                        lw_start[nlw] = r0 + k;
+                        lw_end[nlw++] = r0 + b;
+                    }
+                    lost_tail_end = b;
+                    b = k;
+                    marker_end = b;
+                }
+            }
             if (b > a && (has_set || (fixed >= 1 && per_fixed * (size_t)fixed >= (b - a) - (size_t)fixed))) {
                 uint32_t prev = (r0 + a) > 0 ? in[r0 + a - 1] : 0;
                 uint32_t prev2 = (r0 + a) > 1 ? in[r0 + a - 2] : 0;
@@ -1632,6 +1649,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
             /* Not taken: move on. Halving a long rejected span keeps the work linear while a
              * garbled stretch that starts inside it is still found. */
             if (!taken) a += (b > a + 3) ? (b - a) / 2 : 1;
+            else if (lost_tail_end > a) a = lost_tail_end;
         }
         i = r1;
     }
@@ -1657,6 +1675,17 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
             }
             uint32_t prev = r0 > 0 ? in[r0 - 1] : 0, prev2 = r0 > 1 ? in[r0 - 2] : 0;
             uint32_t after = r0 + len < n ? in[r0 + len] : 0, guessed = 0;
+            /* the spans beside it are decoded already: guess in their context, not the
+             * mojibake's (那样 and the 。 of it lost whole, not 졆 and a quote) */
+            for (size_t s = 0; s < nspans; s++) {
+                const cspan *cs = &spans[s];
+                if (cs->dlen == 0) continue;
+                if (cs->end == r0) {
+                    prev = pool.data[cs->dstart + cs->dlen - 1];
+                    prev2 = cs->dlen >= 2 ? pool.data[cs->dstart + cs->dlen - 2] : (cs->start > 0 ? in[cs->start - 1] : 0);
+                }
+                if (cs->start == r0 + len) after = pool.data[cs->dstart];
+            }
             int around[3] = {0, 0, 0};
             float c_new = 0;
             if (mp) mp->len = pool.len;

@@ -567,6 +567,20 @@ static void test_characters_lost_whole(void **state) {
         libfix_result_clear(&r);
         lfx_buf_free(&garbled);
     }
+    /* and at the end of a span whose other characters are damaged too (手册 then 。: the span
+     * with its run of U+FFFD held too few characters that survived to be tried) */
+    static const char *const tail[] = {"这些选项的详细说明请参阅 bash(1) 手册。", "更多的信息请参阅 systemd.unit(5) 手册。",
+                                       "这个参数的用法与 find 命令的 -name 相同。"};
+    for (size_t i = 0; i < sizeof tail / sizeof *tail; i++) {
+        lfx_buf garbled;
+        lfx_buf_init(&garbled);
+        append_read_as(LFX_EUCKR, (const uint8_t *)tail[i], strlen(tail[i]), &garbled);
+        libfix_result r;
+        repair_ok((const char *)garbled.data, garbled.len, &r);
+        if (strcmp(r.text, tail[i]) != 0) fail_msg("repaired as %s, not %s", r.text, tail[i]);
+        libfix_result_clear(&r);
+        lfx_buf_free(&garbled);
+    }
 }
 
 /* Traditional text as Big5 bytes read as GBK (strict: a rejected pair's lead byte becomes
