@@ -1654,14 +1654,15 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
         i = r1;
     }
     if (nlw) {
-        /* text that lost half its characters or more is gone (GBK bytes read as UTF-8): its
-         * runs of U+FFFD are left as they are */
+        /* text that lost two thirds of its characters or more is gone (GBK bytes read as
+         * UTF-8: 80% in the median line): its runs of U+FFFD are left as they are. (UTF-8
+         * read as cp949 loses up to half of them in short lines, and is not gone) */
         size_t wide = 0, lost = 0;
         for (size_t k = 0; k < n; k++) {
             wide += in[k] >= 0x80;
             lost += in[k] == 0xFFFD;
         }
-        if (2 * lost > wide) nlw = 0;
+        if (3 * lost > 2 * wide) nlw = 0;
     }
     if (nlw && any_strong && (flags & LFX_REV_LOSSLESS)) {
         if (st) st->deferred++;

@@ -570,7 +570,10 @@ static void test_characters_lost_whole(void **state) {
     /* and at the end of a span whose other characters are damaged too (手册 then 。: the span
      * with its run of U+FFFD held too few characters that survived to be tried) */
     static const char *const tail[] = {"这些选项的详细说明请参阅 bash(1) 手册。", "更多的信息请参阅 systemd.unit(5) 手册。",
-                                       "这个参数的用法与 find 命令的 -name 相同。"};
+                                       "这个参数的用法与 find 命令的 -name 相同。",
+                                       /* short lines where half the characters are U+FFFD: cp949 does
+                                        * that, and such text is not gone (GBK read as UTF-8 is) */
+                                       "支持的 -a 那样。", "数值范围是 1 到 5。"};
     for (size_t i = 0; i < sizeof tail / sizeof *tail; i++) {
         lfx_buf garbled;
         lfx_buf_init(&garbled);
