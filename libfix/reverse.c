@@ -750,15 +750,20 @@ static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s,
     }
 }
 
-static int cmp_rank(const void *a, const void *b) {
-    const bstate *p = a, *q = b;
-    float x = p->cost + p->h, y = q->cost + q->h;
-    return x < y ? -1 : x > y;
-}
-
-static int cmp_state(const void *a, const void *b) {
-    float x = ((const bstate *)a)->cost, y = ((const bstate *)b)->cost;
-    return x < y ? -1 : x > y;
+/* Sort the beam's states by cost plus the optimistic cost of their carry (by_rank) or by cost
+ * alone, keeping the order of equals (as a merge sort would): an insertion sort, since a beam
+ * holds at most BEAM states and is sorted once per slot that guesses. */
+static void sort_states(bstate *st, int n, int by_rank) {
+    for (int i = 1; i < n; i++) {
+        bstate t = st[i];
+        float key = by_rank ? t.cost + t.h : t.cost;
+        int j = i;
+        while (j > 0 && (by_rank ? st[j - 1].cost + st[j - 1].h : st[j - 1].cost) > key) {
+            st[j] = st[j - 1];
+            j--;
+        }
+        st[j] = t;
+    }
 }
 
 /* The characters a set mark may stand for, as the seen decoder's bytes, into bc->set. */
@@ -855,7 +860,7 @@ static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n
         else
             next_byte = after == 0 ? 256 : after < 0x80 ? (int)after : -1;
         if (slots[i].kind != SLOT_FIXED || slots[i].may_drop) /* (expand takes the best few first) */
-            qsort(bc.cur, (size_t)bc.ncur, sizeof(bstate), cmp_rank);
+            sort_states(bc.cur, bc.ncur, 1);
         if (slots[i].kind == SLOT_SET) {
             set_list(&bc, slots[i].mark);
             if (bc.failed) break;
@@ -883,7 +888,7 @@ static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n
             k = 64;
         }
         bc.nnext = 0;
-        qsort(bc.cur, (size_t)bc.ncur, sizeof(bstate), cmp_rank);
+        sort_states(bc.cur, bc.ncur, 1);
         for (int j = 0; j < bc.ncur; j++) {
             if (bc.cur[j].ncarry == 0) {
                 offer(&bc, &bc.cur[j], NULL, 0, 0, 0, 0);
@@ -916,7 +921,7 @@ static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n
             if (bc.cur[k].depth > bc.close_after)
                 bc.cur[k].cost += BRACKET_BITS * (float)(bc.cur[k].depth - bc.close_after);
         }
-        qsort(bc.cur, (size_t)m, sizeof(bstate), cmp_state);
+        sort_states(bc.cur, m, 0);
         for (int k = 0; k < m; k++) {
             if (bc.cur[k].ncarry != 0) continue;
             size_t start = out->len, mstart = mout ? mout->len : 0;
