@@ -112,8 +112,9 @@ static int orig_take(lfx_orig o, uint8_t *carry, uint8_t *ncarry, uint32_t *out)
     return nout;
 }
 
-static int is_open(uint32_t c) { return c == '(' || c == 0xFF08; }
-static int is_close(uint32_t c) { return c == ')' || c == 0xFF09; }
+/* Brackets and title marks come in pairs (the beam costs one that fails to pair) */
+static int is_open(uint32_t c) { return c == '(' || c == 0xFF08 || c == 0x300A; }
+static int is_close(uint32_t c) { return c == ')' || c == 0xFF09 || c == 0x300B; }
 static int is_han(uint32_t c) { return c >= 0x3400 && c <= 0x9FFF; }
 static int is_cjk_punct(uint32_t c) { return (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x2010 && c <= 0x2027); }
 /* The length of the UTF-8 character lead byte c0 begins (0: not a lead byte). */

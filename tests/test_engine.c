@@ -586,6 +586,25 @@ static void test_characters_lost_whole(void **state) {
     }
 }
 
+/* 《 and 》 come in pairs like brackets: a 。 that lost a byte before '(' is not a 》 that
+ * nothing opened (UTF-8 read as Shift_JIS: 。 E3 80 82 and 》 E3 80 8B differ in the byte lost) */
+static void test_title_marks_pair(void **state) {
+    (void)state;
+    static const char *const texts[] = {"这个函数会返回一个新的列表。(如果列表为空，则返回 NULL。)",
+                                        "程序会先检查参数。(参数的格式见下文。)",
+                                        "输出的内容包括文件名和大小。(不包括目录本身。)"};
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        lfx_buf garbled;
+        lfx_buf_init(&garbled);
+        append_read_as(LFX_SJIS, (const uint8_t *)texts[i], strlen(texts[i]), &garbled);
+        libfix_result r;
+        repair_ok((const char *)garbled.data, garbled.len, &r);
+        if (strcmp(r.text, texts[i]) != 0) fail_msg("repaired as %s, not %s", r.text, texts[i]);
+        libfix_result_clear(&r);
+        lfx_buf_free(&garbled);
+    }
+}
+
 /* Traditional text as Big5 bytes read as GBK (strict: a rejected pair's lead byte becomes
  * U+FFFD), repaired to Simplified: want. */
 static void check_big5_read_as_gbk(const char *trad, const char *want) {
@@ -683,6 +702,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_big5_read_as_gbk_lost_leads),
         cmocka_unit_test(test_utf8_read_as_big5),
+        cmocka_unit_test(test_title_marks_pair),
         cmocka_unit_test(test_big5_read_as_gbk_kana),
         cmocka_unit_test(test_read_as_gbk_twice_lossy),
         cmocka_unit_test(test_cp936_question_mark_swallowed_lead_byte),
