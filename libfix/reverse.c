@@ -1495,7 +1495,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                 a = b;
                 continue;
             }
-            int taken = 0, beam_failed = 0;
+            int taken = 0, beam_failed = 0, beam_ran = 0, implausible = 0;
             size_t lost_tail_end = 0; /* the end of a character lost whole cut off the span */
             size_t marker_end = b; /* where the beam ran: the span up to and with its last marker */
             /* (set marks are characters known but for a byte: a span of them alone decodes) */
@@ -1571,6 +1571,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                     ok = beam_decode(L->orig, L->seen, slots + a, b - a, prev2, prev, after, around, budget, &pool,
                                      mp, &c_new, &guessed);
                     beam_failed = !ok;
+                    beam_ran = 1;
                     while (marker_end > a && slots[marker_end - 1].kind == SLOT_FIXED) marker_end--;
                     /* A span that ends a few characters after its last marker, where decoding
                      * failed before a common character, may have run into the clean text after a
@@ -1611,6 +1612,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                 int plausible = ok && pool.len > d0
                                     ? plausible_decode(L->orig, in + r0 + a, b - a, pool.data + d0, pool.len - d0)
                                     : DECODE_NO;
+                implausible = ok && plausible == DECODE_NO;
                 if (plausible != DECODE_NO) {
                     c_new += pool_end_cost(&pool, d0, pool.len, prev, after);
                     float g = c_old - c_new;
@@ -1645,10 +1647,17 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                 }
                 if (mp) mp->len = pool.len;
             }
-            /* The beam found no decoding: the scan may have run past a marker into bytes that
-             * only seemed to finish its character (clean text after a damaged stretch that was
-             * decoded alone). Try again with the span ending at its last marker. */
-            if (beam_failed && marker_end > a && marker_end < b) {
+            /* The beam found no decoding, or none that could be text before a common character:
+             * the scan may have run past a marker into bytes that only seemed to finish its
+             * character (clean text after a damaged stretch that was decoded alone: 压缩率
+             * after 銆?). Try again with the span ending at its last marker. */
+            if (implausible && marker_end > a && marker_end < b) {
+                /* (only before text that reads as sound Chinese as it stands) */
+                float tail = 0;
+                for (size_t k = marker_end; k < b; k++) tail += cost_in[r0 + k];
+                implausible = tail < CHEAP_BITS_PER_CP * (float)(b - marker_end);
+            }
+            if ((beam_failed || (beam_ran && implausible)) && marker_end > a && marker_end < b) {
                 wall = marker_end;
                 continue;
             }

@@ -532,6 +532,10 @@ static void test_damaged_stretch_ends_in_lone_lead(void **state) {
     static const char *const f[] = {"g安装完成。", "cPython 程序现在可以运行了。"};
     check_parts_repaired(e, 2);
     check_parts_repaired(f, 2);
+    /* the scan runs on past the '?' and the beam finds a decoding there, but none that is
+     * text (压 is D1 B9 in GBK: U+0479); the span ending at the '?' is the damage */
+    static const char *const g[] = {"cgzip 使用 Lempel-Ziv ", "g编码方式压缩文件。", "c压缩后的文件通常比原来小得多。"};
+    check_parts_repaired(g, 3);
 }
 
 /* UTF-8 read as cp949 loses whole characters to runs of U+FFFD (最重 is six of them): the beam
