@@ -1532,7 +1532,12 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                 if (L->seen != SEEN_1252) {
                     float c_fixed = 0;
                     int nfixed_wide = 0, all_han = 1;
-                    for (size_t k = a; k < b; k++)
+                    /* (up to its last marker: the clean text a damaged stretch runs into is
+                     * cheap, the stretch is not: 銆? then 模式将基于...) */
+                    size_t upto = b;
+                    while (upto > a && slots[upto - 1].kind == SLOT_FIXED) upto--;
+                    if (upto == a) upto = b;
+                    for (size_t k = a; k < upto; k++)
                         if (slots[k].kind == SLOT_FIXED && in[r0 + k] >= 0x80) {
                             c_fixed += cost_in[r0 + k];
                             nfixed_wide++;

@@ -536,6 +536,12 @@ static void test_damaged_stretch_ends_in_lone_lead(void **state) {
      * text (压 is D1 B9 in GBK: U+0479); the span ending at the '?' is the damage */
     static const char *const g[] = {"cgzip 使用 Lempel-Ziv ", "g编码方式压缩文件。", "c压缩后的文件通常比原来小得多。"};
     check_parts_repaired(g, 3);
+    /* a field that ends in ASCII and 。 before clean Chinese: the span 銆? runs on into the
+     * clean text, which is cheap; the stretch up to the '?' is not */
+    static const char *const h[] = {"g匹配符的用法详见 glob(7))。", "c模式将基于所有已加载单元的主名称进行匹配。"};
+    static const char *const i2[] = {"g格式说明见 printf(3)。", "c这个函数的返回值是写入的字节数。"};
+    check_parts_repaired(h, 2);
+    check_parts_repaired(i2, 2);
 }
 
 /* UTF-8 read as cp949 loses whole characters to runs of U+FFFD (最重 is six of them): the beam
