@@ -165,6 +165,7 @@ typedef struct beam_ctx {
                       * ASCII and then clean Chinese */
     int want_marks;  /* record a set mark for each character with a guessed byte */
     const slot *next_slot; /* the slot after the one expanded, or NULL */
+    uint32_t after;        /* the code point after the span (0: the end of the text) */
     /* For the SLOT_SET slot expanded (set_list): the seen decoder's bytes of each character
      * the mark may stand for (nset of them, 4,096 at most: allocated at the first mark), whether
      * two of its bytes are unknown, and this layer's own marker of a lost byte (U+FFFD or '?')
@@ -714,6 +715,9 @@ static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s,
         int ntk = 0;
         uint32_t xlast = keep[i].last;
         int ascii_t = thi < 0x80;
+        const slot *nx = bc->next_slot;
+        int next_ascii = nx ? (nx->kind == SLOT_FIXED && nx->n == 1 && nx->b[0] < 0x80 ? nx->b[0] : -1)
+                            : (bc->after > 0 && bc->after < 0x80 ? (int)bc->after : -1);
         if (ascii_t && keep[i].pending != 0) continue; /* x must end a character for ASCII to follow */
         for (int t = tlo; t <= thi; t++) {
             if (!win_rejects_pair(bc->seen, x, (uint8_t)t)) continue;
@@ -728,6 +732,8 @@ static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s,
                 continue;
             }
             float r = extra + lfx_model_cost(xlast, (uint32_t)t);
+            /* an ASCII character after it is known: rank with it (CR before LF) */
+            if (next_ascii >= 0) r += lfx_model_cost3(xlast, (uint32_t)t, (uint32_t)next_ascii);
             int at = -1;
             if (ntk < KEEP_T) {
                 at = ntk++;
@@ -846,6 +852,7 @@ static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n
     bc.orig = orig;
     bc.seen = seen;
     bc.budget = budget;
+    bc.after = after;
     bc.want_marks = mout != NULL && orig == ORIG_UTF8;
     rej_init(seen);
     bc.cur[0].last = prev;

@@ -542,6 +542,12 @@ static void test_damaged_stretch_ends_in_lone_lead(void **state) {
     static const char *const i2[] = {"g格式说明见 printf(3)。", "c这个函数的返回值是写入的字节数。"};
     check_parts_repaired(h, 2);
     check_parts_repaired(i2, 2);
+    /* a Windows file's CR swallowed by the '?' of the character before it: the LF after it is
+     * known, and CR is what comes before an LF (not '.') */
+    static const char *const j[] = {"g这个设置可以提高服务器的可靠性\r\n"};
+    static const char *const k[] = {"g要查看所有的选项，请阅读手册。\r\n然后再运行安装程序\r\n"};
+    check_parts_repaired(j, 1);
+    check_parts_repaired(k, 1);
 }
 
 /* UTF-8 read as cp949 loses whole characters to runs of U+FFFD (最重 is six of them): the beam
