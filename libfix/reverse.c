@@ -314,7 +314,12 @@ static int same_bytes(const uint8_t *a, const uint8_t *b, uint8_t n) {
  * lost), which costs GUESS_RARE_BITS more than the model's flat cost of its class (set for text
  * as it stands, where such characters are what mojibake holds). */
 #define GUESS_RARE_BITS 8.0f
-static int likely_guess(uint32_t c) { return c < 0x80 || is_han(c) || is_cjk_punct(c); }
+static int likely_guess(uint32_t c) {
+    /* (full-width forms of ASCII, not the rest of their block: U+FFC0 is no character; and
+     * U+FFFD, the trace of a byte a layer beneath lost) */
+    return c < 0x80 || is_han(c) || (c >= 0x3000 && c <= 0x303F) || (c >= 0x2010 && c <= 0x2027) ||
+           (c >= 0xFF01 && c <= 0xFF5E) || c == 0xFFFD;
+}
 static void offer(beam_ctx *bc, const bstate *s, const uint8_t *b, int n, float extra, int guessed, int fffd) {
     (*bc->budget)--;
     /* a U+FFFD right before: its byte must be one the seen decoder rejects before b[0] */

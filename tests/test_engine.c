@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "internal.h"
+#include "reverse.h"
 #include "test_helpers.h"
 
 static libfix_ctx *g_ctx;
@@ -666,6 +667,43 @@ static void test_big5_read_as_gbk_gb2312_beside_traditional(void **state) {
  * with bytes lost in both readings: the outer layer's guesses of its lost bytes are made under
  * the inner one, where the Chinese they spell can judge them (set marks). Every text here
  * loses bytes in both layers; before the marks most came back as mojibake. */
+/* Undoing the outer of two GBK readings, the byte that reading lost of the inner one's U+FFFD
+ * (EF BF BD: 锟 and a lost BD) is guessed back as that U+FFFD, the trace the inner layer
+ * needs, not as a byte that makes a code point no text holds (U+FFC0). */
+static void test_outer_layer_restores_inner_marker(void **state) {
+    (void)state;
+    const lfx_layer *L = NULL;
+    for (size_t i = 0; i < lfx_n_layers; i++)
+        if (strcmp(lfx_layers[i].name, "utf-8>gbk") == 0) L = &lfx_layers[i];
+    assert_non_null(L);
+    static const char *const texts[] = {"请添加新的注释。", "这是最新的版本。", "没有评论。"};
+    for (size_t t = 0; t < sizeof texts / sizeof *texts; t++) {
+        lfx_buf once, twice;
+        lfx_buf_init(&once);
+        lfx_buf_init(&twice);
+        append_read_as(LFX_GBK, (const uint8_t *)texts[t], strlen(texts[t]), &once);
+        append_read_as(LFX_GBK, once.data, once.len, &twice);
+        lfx_u32 in, out;
+        lfx_u32_init(&in);
+        lfx_u32_init(&out);
+        lfx_utf8_decode_lossy(twice.data, twice.len, &in);
+        float *cost = malloc(sizeof(float) * (in.len + 1));
+        assert_non_null(cost);
+        lfx_model_score(in.data, in.len, cost);
+        long budget = 100000;
+        lfx_rev_stats st;
+        memset(&st, 0, sizeof st);
+        assert_true(lfx_reverse_layer(L, in.data, cost, in.len, 0, &budget, &out, NULL, &st) > 0);
+        assert_true(out.len > 0 && out.data[out.len - 1] == 0xFFFD);
+        for (size_t k = 0; k < out.len; k++) assert_false(out.data[k] >= 0xFFA0 && out.data[k] <= 0xFFEF);
+        free(cost);
+        lfx_u32_free(&in);
+        lfx_u32_free(&out);
+        lfx_buf_free(&once);
+        lfx_buf_free(&twice);
+    }
+}
+
 static void test_read_as_gbk_twice_lossy(void **state) {
     (void)state;
     static const char *const texts[] = {
@@ -721,6 +759,7 @@ int main(void) {
         cmocka_unit_test(test_title_marks_pair),
         cmocka_unit_test(test_big5_read_as_gbk_kana),
         cmocka_unit_test(test_read_as_gbk_twice_lossy),
+        cmocka_unit_test(test_outer_layer_restores_inner_marker),
         cmocka_unit_test(test_cp936_question_mark_swallowed_lead_byte),
         cmocka_unit_test(test_gbk_dropping_decoder),
         cmocka_unit_test(test_guessed_characters_are_text),
