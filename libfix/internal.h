@@ -117,6 +117,9 @@ float lfx_model_cost3(uint32_t prev2, uint32_t prev, uint32_t cp);
 float lfx_model_unigram(uint32_t cp);
 /* The cheapest known pair of Han character a followed by one in [lo, hi] (bits; 1e9: none). */
 float lfx_model_pair_floor(uint32_t a, uint32_t lo, uint32_t hi);
+/* The characters that make a known pair after a, and those that make one before b (Simplified
+ * forms; a or b not Han: none), up to max of them into out. Returns how many. */
+size_t lfx_model_pair_neighbors(uint32_t a, uint32_t b, uint32_t *out, size_t max);
 /* Cost of a whole sequence, sum of lfx_model_cost3; per_cp (may be NULL) receives each term. */
 double lfx_model_score(const uint32_t *cp, size_t n, float *per_cp);
 /* The float sum of lfx_model_cost3 over cp[0..n) after prev2, prev (a span inside a text). */

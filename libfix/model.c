@@ -4,6 +4,7 @@
  * set by hand here, because their exact values matter far less than their order:
  * common text < rare text < what only damage produces (C1 controls, private use, U+FFFD). */
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -378,6 +379,55 @@ float lfx_model_cost(uint32_t prev, uint32_t c) {
 float lfx_model_cost3(uint32_t prev2, uint32_t prev, uint32_t c) {
     pthread_once(&g_model_once, model_init);
     return model_cost3(prev2, prev, c);
+}
+
+/* The pairs by their second character (built once, on first use): first characters of the
+ * pairs whose second is b in g_rev_first[g_rev_index[b] .. g_rev_index[b + 1]). */
+static uint32_t *g_rev_index;
+static uint16_t *g_rev_first;
+static pthread_once_t g_rev_once = PTHREAD_ONCE_INIT;
+static void build_rev(void) {
+    const uint32_t nh = LFX_HAN_HI - LFX_HAN_LO + 1, np = lfx_pair_index[nh];
+    uint32_t *index = calloc(nh + 1, sizeof *index);
+    uint16_t *first = malloc((np ? np : 1) * sizeof *first);
+    if (!index || !first) {
+        free(index);
+        free(first);
+        return;
+    }
+    for (uint32_t k = 0; k < np; k++) index[lfx_pair_second[k] + 1]++;
+    for (uint32_t b = 0; b < nh; b++) index[b + 1] += index[b];
+    uint32_t *at = malloc(nh * sizeof *at);
+    if (!at) {
+        free(index);
+        free(first);
+        return;
+    }
+    memcpy(at, index, nh * sizeof *at);
+    for (uint32_t a = 0; a < nh; a++)
+        for (uint32_t k = lfx_pair_index[a]; k < lfx_pair_index[a + 1]; k++) first[at[lfx_pair_second[k]]++] = (uint16_t)a;
+    free(at);
+    g_rev_first = first;
+    g_rev_index = index;
+}
+
+size_t lfx_model_pair_neighbors(uint32_t a, uint32_t b, uint32_t *out, size_t max) {
+    pthread_once(&g_model_once, model_init);
+    size_t n = 0;
+    if (a >= LFX_HAN_LO && a <= LFX_HAN_HI) {
+        uint32_t ai = simplified(a) - LFX_HAN_LO;
+        for (uint32_t k = lfx_pair_index[ai]; k < lfx_pair_index[ai + 1] && n < max; k++)
+            out[n++] = LFX_HAN_LO + lfx_pair_second[k];
+    }
+    if (b >= LFX_HAN_LO && b <= LFX_HAN_HI) {
+        pthread_once(&g_rev_once, build_rev);
+        if (g_rev_index) {
+            uint32_t bi = simplified(b) - LFX_HAN_LO;
+            for (uint32_t k = g_rev_index[bi]; k < g_rev_index[bi + 1] && n < max; k++)
+                out[n++] = LFX_HAN_LO + g_rev_first[k];
+        }
+    }
+    return n;
 }
 
 float lfx_model_pair_floor(uint32_t a, uint32_t lo, uint32_t hi) {

@@ -1404,6 +1404,76 @@ static cspan *span_new(cspan **spans, size_t *n, size_t *cap) {
     return cs;
 }
 
+/* A character lost whole (three U+FFFD under a UTF-8 original) between two known characters:
+ * the beam ranks its first bytes by the character before it alone and may have dropped the
+ * right one before the character after it showed (在需要 read as cp949 loses 需 whole; 在所 is
+ * a pair, 在需 none, and 需要 a word). In the beam's decoding pool[d0..) of slots[0..ns), each
+ * such character is tried again against those that make a known pair with either neighbour and
+ * whose bytes the decoder would have rejected so; the cheapest stands. Returns the change in
+ * the decoding's cost (<= 0). */
+static float refine_lost_chars(const lfx_layer *L, const slot *slots, size_t ns, lfx_u32 *pool, lfx_u32 *mp,
+                               size_t d0, uint32_t prev2, uint32_t prev, uint32_t after) {
+    if (L->orig != ORIG_UTF8) return 0;
+    float delta = 0;
+    size_t nout = pool->len - d0;
+    /* byte offsets: of each slot, and of each decoded character (no slot of unsure length) */
+    size_t sb = 0, cb = 0, ci = 0;
+    for (size_t k = 0; k < ns; k++) {
+        if (slots[k].may_drop || (slots[k].kind != SLOT_FIXED && slots[k].kind != SLOT_FFFD)) return 0;
+    }
+    for (size_t k = 0; k < ns; k++) {
+        int run = slots[k].kind == SLOT_FFFD && k + 2 < ns && slots[k + 1].kind == SLOT_FFFD &&
+                  slots[k + 2].kind == SLOT_FFFD && (k == 0 || slots[k - 1].kind != SLOT_FFFD) &&
+                  (k + 3 == ns || slots[k + 3].kind != SLOT_FFFD);
+        if (run) {
+            /* the decoded character that starts at this byte */
+            while (ci < nout && cb < sb) {
+                uint8_t u[4];
+                cb += (size_t)lfx_utf8_put(u, pool->data[d0 + ci]);
+                ci++;
+            }
+            uint8_t u[4];
+            if (ci < nout && cb == sb && lfx_utf8_put(u, pool->data[d0 + ci]) == 3) {
+                uint32_t x = pool->data[d0 + ci];
+                uint32_t p1 = ci > 0 ? pool->data[d0 + ci - 1] : prev;
+                uint32_t p2 = ci > 1 ? pool->data[d0 + ci - 2] : ci == 1 ? prev : prev2;
+                uint32_t a1 = ci + 1 < nout ? pool->data[d0 + ci + 1] : after;
+                uint32_t a2 = ci + 2 < nout ? pool->data[d0 + ci + 2] : (ci + 1 < nout ? after : 0);
+                if (is_han(p1) && is_han(a1)) {
+                    uint8_t nb[4] = {0};
+                    lfx_utf8_put(nb, a1);
+                    int next = nb[0];
+                    uint32_t cand[1024];
+                    size_t nc = lfx_model_pair_neighbors(p1, a1, cand, sizeof cand / sizeof *cand);
+                    float base = lfx_model_cost3(p2, p1, x) + lfx_model_cost3(p1, x, a1) +
+                                 (a2 ? lfx_model_cost3(x, a1, a2) : 0.0f);
+                    float best = base;
+                    uint32_t best_c = x;
+                    for (size_t q = 0; q < nc; q++) {
+                        uint8_t c8[4];
+                        if (cand[q] == x || lfx_utf8_put(c8, cand[q]) != 3 || !seen_rejects(L->seen, c8[0], c8[1]) ||
+                            !seen_rejects(L->seen, c8[1], c8[2]) || !seen_rejects(L->seen, c8[2], next))
+                            continue;
+                        float c = lfx_model_cost3(p2, p1, cand[q]) + lfx_model_cost3(p1, cand[q], a1) +
+                                  (a2 ? lfx_model_cost3(cand[q], a1, a2) : 0.0f);
+                        if (c < best) {
+                            best = c;
+                            best_c = cand[q];
+                        }
+                    }
+                    if (best_c != x) {
+                        pool->data[d0 + ci] = best_c;
+                        if (mp && mp->len > d0 + ci) mp->data[d0 + ci] = best_c;
+                        delta += best - base;
+                    }
+                }
+            }
+        }
+        sb += slots[k].kind == SLOT_FFFD ? 1 : slots[k].n;
+    }
+    return delta;
+}
+
 /* Apply layer L to the whole text: every run of non-ASCII characters is cut into spans that
  * decode, and a span is replaced when the model prefers its decoded form by a margin. Damage
  * is rarely confined to one span, so spans with weak evidence are replaced only when some span
@@ -1587,6 +1657,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                     if (mp) mp->len = d0;
                     ok = beam_decode(L->orig, L->seen, slots + a, b - a, prev2, prev, after, around, budget, &pool,
                                      mp, &c_new, &guessed);
+                    if (ok && pool.len > d0) c_new += refine_lost_chars(L, slots + a, b - a, &pool, mp, d0, prev2, prev, after);
                     beam_failed = !ok;
                     beam_ran = 1;
                     while (marker_end > a && slots[marker_end - 1].kind == SLOT_FIXED) marker_end--;
@@ -1722,12 +1793,12 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
             int around[3] = {0, 0, 0};
             float c_new = 0;
             if (mp) mp->len = pool.len;
-            if (!beam_decode(L->orig, L->seen, slots, len, prev2, prev, after, around, budget, &pool, mp, &c_new,
-                             &guessed) ||
-                pool.len == d0) {
-                pool.len = d0;
-                continue;
-            }
+            int beam_ok = beam_decode(L->orig, L->seen, slots, len, prev2, prev, after, around, budget, &pool, mp,
+                                      &c_new, &guessed) &&
+                          pool.len > d0;
+            if (!beam_ok) pool.len = d0;
+            if (beam_ok) c_new += refine_lost_chars(L, slots, len, &pool, mp, d0, prev2, prev, after);
+            if (!beam_ok) continue;
             float c_old = span_cost_as_is(slots, cost_in, in, n, r0, 0, len);
             float g = c_old - c_new - pool_end_cost(&pool, d0, pool.len, prev, after);
             if (g <= MARGIN_WEAK_A + MARGIN_WEAK_B * c_old || plausible_decode(L->orig, in + r0, len, pool.data + d0,

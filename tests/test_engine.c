@@ -584,6 +584,20 @@ static void test_characters_lost_whole(void **state) {
         libfix_result_clear(&r);
         lfx_buf_free(&garbled);
     }
+    /* 需 (E9 9C 80) is lost whole to cp949 wherever it stands; between 在 and 要 the beam saw
+     * 在所 (a pair) before 要 showed that 需要 is the word */
+    static const char *const inside[] = {"记得在需要时回到这里", "如果需要帮助，请在需要的时候联系我们。",
+                                         "这个是普遍不被需要的，因为它可能引起整个系统无法使用"};
+    for (size_t i = 0; i < sizeof inside / sizeof *inside; i++) {
+        lfx_buf garbled;
+        lfx_buf_init(&garbled);
+        append_read_as(LFX_EUCKR, (const uint8_t *)inside[i], strlen(inside[i]), &garbled);
+        libfix_result r;
+        repair_ok((const char *)garbled.data, garbled.len, &r);
+        if (strcmp(r.text, inside[i]) != 0) fail_msg("repaired as %s, not %s", r.text, inside[i]);
+        libfix_result_clear(&r);
+        lfx_buf_free(&garbled);
+    }
     /* and at the end of a span whose other characters are damaged too (手册 then 。: the span
      * with its run of U+FFFD held too few characters that survived to be tried) */
     static const char *const tail[] = {"这些选项的详细说明请参阅 bash(1) 手册。", "更多的信息请参阅 systemd.unit(5) 手册。",
