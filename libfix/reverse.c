@@ -192,11 +192,17 @@ static void build_h(void) {
         for (int b = 0; b < 64; b++) g_h_utf8_2[a][b] = 1e9f;
     for (uint32_t cp = 0x80; cp < 0x10000; cp++) {
         if (cp >= 0xD800 && cp <= 0xDFFF) continue;
-        float c = lfx_model_cost(0, cp);
+        float c = lfx_model_cost(0, cp), cu = c;
+        /* (a mark costs more at the start of a text than after a word: optimistic is after one,
+         * for the UTF-8 characters begun, whose last bytes a decoder lost: 。 at a line's end) */
+        if (!is_han(cp)) {
+            float w = lfx_model_cost(0x7684, cp);
+            if (w < cu) cu = w;
+        }
         uint8_t u[4];
         int n = lfx_utf8_put(u, cp);
-        if (c < g_h_utf8_1[u[0]]) g_h_utf8_1[u[0]] = c;
-        if (n == 3 && c < g_h_utf8_2[u[0] - 0xE0][u[1] - 0x80]) g_h_utf8_2[u[0] - 0xE0][u[1] - 0x80] = c;
+        if (cu < g_h_utf8_1[u[0]]) g_h_utf8_1[u[0]] = cu;
+        if (n == 3 && cu < g_h_utf8_2[u[0] - 0xE0][u[1] - 0x80]) g_h_utf8_2[u[0] - 0xE0][u[1] - 0x80] = cu;
         if (lfx_encode_cp(LFX_GBK, cp, u) == 2 && c < g_h_gbk[u[0]]) g_h_gbk[u[0]] = c;
         if (lfx_encode_cp(LFX_BIG5, cp, u) == 2 && c < g_h_big5[u[0]]) g_h_big5[u[0]] = c;
     }
