@@ -1418,7 +1418,7 @@ static cspan *span_new(cspan **spans, size_t *n, size_t *cap) {
  * whose bytes the decoder would have rejected so; the cheapest stands. Returns the change in
  * the decoding's cost (<= 0). */
 static float refine_lost_chars(const lfx_layer *L, const slot *slots, size_t ns, lfx_u32 *pool, lfx_u32 *mp,
-                               size_t d0, uint32_t prev2, uint32_t prev, uint32_t after) {
+                               size_t d0, uint32_t prev2, uint32_t prev, uint32_t after, long *budget) {
     if (L->orig != ORIG_UTF8) return 0;
     float delta = 0;
     size_t nout = pool->len - d0;
@@ -1445,12 +1445,13 @@ static float refine_lost_chars(const lfx_layer *L, const slot *slots, size_t ns,
                 uint32_t p2 = ci > 1 ? pool->data[d0 + ci - 2] : ci == 1 ? prev : prev2;
                 uint32_t a1 = ci + 1 < nout ? pool->data[d0 + ci + 1] : after;
                 uint32_t a2 = ci + 2 < nout ? pool->data[d0 + ci + 2] : (ci + 1 < nout ? after : 0);
-                if (is_han(p1) && is_han(a1)) {
+                if (is_han(p1) && is_han(a1) && *budget > 0) {
                     uint8_t nb[4] = {0};
                     lfx_utf8_put(nb, a1);
                     int next = nb[0];
                     uint32_t cand[1024];
                     size_t nc = lfx_model_pair_neighbors(p1, a1, cand, sizeof cand / sizeof *cand);
+                    *budget -= (long)nc; /* (a candidate costs about what a beam offer does) */
                     float base = lfx_model_cost3(p2, p1, x) + lfx_model_cost3(p1, x, a1) +
                                  (a2 ? lfx_model_cost3(x, a1, a2) : 0.0f);
                     float best = base;
@@ -1663,7 +1664,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                     if (mp) mp->len = d0;
                     ok = beam_decode(L->orig, L->seen, slots + a, b - a, prev2, prev, after, around, budget, &pool,
                                      mp, &c_new, &guessed);
-                    if (ok && pool.len > d0) c_new += refine_lost_chars(L, slots + a, b - a, &pool, mp, d0, prev2, prev, after);
+                    if (ok && pool.len > d0) c_new += refine_lost_chars(L, slots + a, b - a, &pool, mp, d0, prev2, prev, after, budget);
                     beam_failed = !ok;
                     beam_ran = 1;
                     while (marker_end > a && slots[marker_end - 1].kind == SLOT_FIXED) marker_end--;
@@ -1803,7 +1804,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                                       &c_new, &guessed) &&
                           pool.len > d0;
             if (!beam_ok) pool.len = d0;
-            if (beam_ok) c_new += refine_lost_chars(L, slots, len, &pool, mp, d0, prev2, prev, after);
+            if (beam_ok) c_new += refine_lost_chars(L, slots, len, &pool, mp, d0, prev2, prev, after, budget);
             if (!beam_ok) continue;
             float c_old = span_cost_as_is(slots, cost_in, in, n, r0, 0, len);
             float g = c_old - c_new - pool_end_cost(&pool, d0, pool.len, prev, after);
