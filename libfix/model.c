@@ -67,6 +67,8 @@ static float punct_cost(uint32_t c) {
 
 /* Index of c in the marks of lfx_mark_delta (，。、：；？！“”（）《》), or -1. */
 static int mark_index(uint32_t c) {
+    /* (the common case, Han and ASCII, in two compares) */
+    if (c < 0x201C || (c > 0x201D && c < 0x3001) || (c > 0x300B && c < 0xFF01) || c > 0xFF1F) return -1;
     switch (c) {
     case 0xFF0C: return 0;  case 0x3002: return 1;  case 0x3001: return 2;  case 0xFF1A: return 3;
     case 0xFF1B: return 4;  case 0xFF1F: return 5;  case 0xFF01: return 6;  case 0x201C: return 7;
@@ -236,7 +238,10 @@ static float model_cost(uint32_t prev, uint32_t c) {
         if (prev >= '0' && prev <= '9') cost += lfx_han_after_digit[c - LFX_HAN_LO] * 0.125f;
         /* and after a mark that ends a clause, the characters that begin clauses (，然而) */
         if (clause_mark(prev)) cost += lfx_han_after_mark[c - LFX_HAN_LO] * 0.125f;
-        if (mark_index(prev) >= 0) cost += lfx_mark_next[mark_index(prev) * 5] * 0.125f;
+        {
+            int pm = mark_index(prev);
+            if (pm >= 0) cost += lfx_mark_next[pm * 5] * 0.125f;
+        }
         if (pk == C_HANGUL) cost += 8.0f; /* Korean text rarely puts Han next to Hangul */
         return cost;
     case C_HANX: cost = 24.0f; break;
