@@ -119,7 +119,8 @@ static int is_han(uint32_t c) { return c >= 0x3400 && c <= 0x9FFF; }
 static int is_cjk_punct(uint32_t c) { return (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x2010 && c <= 0x2027); }
 /* The length of the UTF-8 character lead byte c0 begins (0: not a lead byte). */
 static int utf8_need(uint8_t c0) { return c0 >= 0xF0 ? 4 : c0 >= 0xE0 ? 3 : c0 >= 0xC0 ? 2 : 0; }
-#define BRACKET_BITS 4.0f /* a bracket that balances the line, or fails to */
+#define BRACKET_BITS 4.0f
+#define CRLF_BITS 6.0f /* a line end without its CR in a file of CR LF lines */ /* a bracket that balances the line, or fails to */
 
 /* ---- beam search over the slots of one span --------------------------------------------- */
 
@@ -853,7 +854,7 @@ static void reverse_from(lfx_u32 *v, size_t start) {
  * *cost (without the transition to after) and *guessed. mout: NULL, or where to append the
  * same code points with set marks for those with a guessed byte (a UTF-8 original). */
 static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n, uint32_t prev2, uint32_t prev,
-                       uint32_t after, const int around[3], long *budget, lfx_u32 *out, lfx_u32 *mout,
+                       uint32_t after, const int around[4], long *budget, lfx_u32 *out, lfx_u32 *mout,
                        float *cost, uint32_t *guessed) {
     pthread_once(&g_h_once, build_h);
     beam_ctx bc;
@@ -936,6 +937,8 @@ static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n
         uint32_t end = after ? after : '\n';
         for (int k = 0; k < m; k++) {
             bc.cur[k].cost += lfx_model_cost3(bc.cur[k].last2, bc.cur[k].last, end);
+            /* a file whose lines end in CR LF: an LF alone is a CR the damage took */
+            if (around[3] && end == '\n' && bc.cur[k].last != '\r') bc.cur[k].cost += CRLF_BITS;
             /* and an opening one that nothing closes */
             if (bc.cur[k].depth > bc.close_after)
                 bc.cur[k].cost += BRACKET_BITS * (float)(bc.cur[k].depth - bc.close_after);
@@ -1520,6 +1523,13 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
         }
     }
     int dbcs_orig = L->orig != ORIG_UTF8;
+    /* the text's lines end in CR LF: one does, or two end in a '?' after a wide character (a
+     * Windows decoder took the CR with the lead byte before it: 。\r\n reads 銆?\n) */
+    int crlf = 0, q_lf = 0;
+    for (size_t k = 0; k + 1 < n && !crlf; k++) {
+        crlf = in[k] == '\r' && in[k + 1] == '\n';
+        if (in[k] == '?' && in[k + 1] == '\n' && k > 0 && in[k - 1] >= 0x80) crlf = ++q_lf >= 2;
+    }
     size_t i = applies ? 0 : n;
     while (i < n) {
         if (is_ascii_run_breaker(in[i]) || (in[i] == '?' && (i + 1 >= n || in[i + 1] < 0x80) &&
@@ -1643,7 +1653,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                 size_t d0 = pool.len;
                 float c_new;
                 uint32_t guessed = 0;
-                int around[3] = {0, 0, 0};
+                int around[4] = {0, 0, 0, crlf};
                 if ((size_t)fixed != b - a) bracket_context(L, in, n, r0 + a, r0 + b, around);
                 around[2] = clean_after_ascii(in, n, r0 + b);
                 /* the beam has something to decide only where bytes are unknown: markers, or a
@@ -1678,7 +1688,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                         size_t d1 = pool.len;
                         uint32_t after_m = in[r0 + m];
                         float c_old_m = span_cost_as_is(slots, cost_in, in, n, r0, a, m), c_new_m = 0;
-                        int around_m[3] = {0, 0, 0};
+                        int around_m[4] = {0, 0, 0, crlf};
                         bracket_context(L, in, n, r0 + a, r0 + m, around_m);
                         uint32_t guessed_m = 0;
                         if (beam_decode(L->orig, L->seen, slots + a, m - a, prev2, prev, after_m, around_m, budget,
@@ -1797,7 +1807,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                 }
                 if (cs->start == r0 + len) after = pool.data[cs->dstart];
             }
-            int around[3] = {0, 0, 0};
+            int around[4] = {0, 0, 0, crlf};
             float c_new = 0;
             if (mp) mp->len = pool.len;
             int beam_ok = beam_decode(L->orig, L->seen, slots, len, prev2, prev, after, around, budget, &pool, mp,

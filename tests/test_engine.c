@@ -549,6 +549,11 @@ static void test_damaged_stretch_ends_in_lone_lead(void **state) {
     static const char *const k[] = {"g要查看所有的选项，请阅读手册。\r\n然后再运行安装程序\r\n"};
     check_parts_repaired(j, 1);
     check_parts_repaired(k, 1);
+    /* every CR gone with the 。 before it: lines that end in '?' before their LF say the file's
+     * lines end in CR LF, and 。 with its CR beats 》 and a '.' */
+    static const char *const l[] = {
+        "g这个参数会影响优化器的选择。\r\n因此可能会选择不同的执行计划。\r\n为了避免这个问题，请先分析表。\r\n"};
+    check_parts_repaired(l, 1);
 }
 
 /* UTF-8 read as cp949 loses whole characters to runs of U+FFFD (最重 is six of them): the beam
