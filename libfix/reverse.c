@@ -502,6 +502,8 @@ static int dropped_bytes(lfx_seen seen, const uint8_t **set) {
 
 #define END2_TOP 4 /* states whose unfinished last character may have lost two bytes */
 #define END2_KEEP 48 /* and the commonest characters tried for it, per lead byte */
+#define DROP_CREDIT_BITS 3.0f /* taken off INSERT_BITS once a text shows a dropping decoder: left at
+                               * 3 bits, a byte dropped in 8 (measured: 1 in 9 slots) */
 #define INSERT_BITS 6.0f /* a byte that left no trace costs more than one marked by '?' */
 #define UNMAPPED_BITS 6.0f /* a '?' that swallowed the lead byte of a character (cp936's A2 E3) */
 
@@ -1506,6 +1508,17 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
     /* spans of U+FFFD alone (see below), decoded last, only beside spans with evidence */
     enum { MAX_LOST_WHOLE = 64 };
     size_t lw_start[MAX_LOST_WHOLE], lw_end[MAX_LOST_WHOLE], nlw = 0;
+    /* spans of a dropping decoder (bytes assumed lost where no marker shows) that gained too
+     * little alone, kept for when the text shows that decoder elsewhere (below) */
+    enum { MAX_DROP_WEAK = 64 };
+    struct {
+        size_t start, end, d, n;
+        float gain;
+        uint32_t guessed;
+    } dw[MAX_DROP_WEAK];
+    size_t ndw = 0, drop_taken = 0;
+    lfx_u32 dwpool;
+    lfx_u32_init(&dwpool);
     if (!slots) {
         out->failed = 1;
         return 0;
@@ -1742,9 +1755,21 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                         cs->traditional = plausible == DECODE_TRADITIONAL;
                         any_traditional |= cs->traditional && cs->strong;
                         any_strong |= cs->strong && !cs->unless_alone;
+                        drop_taken += (size_t)fixed == b - a && guessed > 0;
                         a = b;
                         taken = 1;
                     } else {
+                        if ((size_t)fixed == b - a && guessed > 0 && ndw < MAX_DROP_WEAK &&
+                            g + DROP_CREDIT_BITS * (float)guessed > MARGIN_WEAK_A + MARGIN_WEAK_B * c_old) {
+                            dw[ndw].start = r0 + a;
+                            dw[ndw].end = r0 + b;
+                            dw[ndw].d = dwpool.len;
+                            dw[ndw].n = pool.len - d0;
+                            dw[ndw].gain = g;
+                            dw[ndw].guessed = guessed;
+                            for (size_t q = d0; q < pool.len; q++) lfx_u32_push(&dwpool, pool.data[q]);
+                            ndw++;
+                        }
                         pool.len = d0;
                     }
                 } else {
@@ -1773,6 +1798,42 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
         }
         i = r1;
     }
+    /* A dropping decoder leaves no marker: the byte it dropped is assumed at INSERT_BITS, dear
+     * enough that clean text does not read so. Once two spans of the text have shown that
+     * decoder, a span that needed it and gained too little alone (涓 kill: 与 E4 B8 8E lost
+     * 8E before the space) is taken at DROP_CREDIT_BITS less per byte assumed. */
+    if (drop_taken >= 2 && !dwpool.failed) {
+        for (size_t w = 0; w < ndw; w++) {
+            int overlaps = 0;
+            for (size_t q = 0; q < nspans && !overlaps; q++)
+                overlaps = spans[q].start < dw[w].end && dw[w].start < spans[q].end;
+            if (overlaps) continue;
+            cspan *cs = span_new(&spans, &nspans, &capspans);
+            if (!cs) {
+                out->failed = 1;
+                break;
+            }
+            cs->start = dw[w].start;
+            cs->end = dw[w].end;
+            cs->dstart = pool.len;
+            cs->dlen = dw[w].n;
+            for (size_t q = 0; q < dw[w].n; q++) {
+                lfx_u32_push(&pool, dwpool.data[dw[w].d + q]);
+                if (mp) lfx_u32_push(mp, dwpool.data[dw[w].d + q]);
+            }
+            cs->gain = dw[w].gain + DROP_CREDIT_BITS * (float)dw[w].guessed;
+            cs->guessed = dw[w].guessed;
+            for (size_t k = dw[w].start; k < dw[w].end; k++)
+                if (in[k] > 0xFF) cs->above_latin1 = 1;
+            /* in the order of the text, for the emitting below */
+            for (size_t k = nspans - 1; k > 0 && spans[k - 1].start > spans[k].start; k--) {
+                cspan t = spans[k];
+                spans[k] = spans[k - 1];
+                spans[k - 1] = t;
+            }
+        }
+    }
+    lfx_u32_free(&dwpool);
     if (nlw) {
         /* text that lost two thirds of its characters or more is gone (GBK bytes read as
          * UTF-8: 80% in the median line): its runs of U+FFFD are left as they are. (UTF-8
