@@ -66,7 +66,7 @@ static float punct_cost(uint32_t c) {
 }
 
 /* Index of c in the marks of lfx_mark_delta (，。、：；？！“”（）《》), or -1. */
-static int mark_index(uint32_t c) {
+static inline int mark_index(uint32_t c) {
     /* (the common case, Han and ASCII, in two compares) */
     if (c < 0x201C || (c > 0x201D && c < 0x3001) || (c > 0x300B && c < 0xFF01) || c > 0xFF1F) return -1;
     switch (c) {
@@ -237,10 +237,10 @@ static float model_cost(uint32_t prev, uint32_t c) {
         /* and after a digit, the characters that count things (8 个) */
         if (prev >= '0' && prev <= '9') cost += lfx_han_after_digit[c - LFX_HAN_LO] * 0.125f;
         /* and after a mark that ends a clause, the characters that begin clauses (，然而) */
-        if (clause_mark(prev)) cost += lfx_han_after_mark[c - LFX_HAN_LO] * 0.125f;
-        {
+        if (pk == C_CJK_PUNCT || pk == C_FW_PUNCT || pk == C_GEN_PUNCT) {
             int pm = mark_index(prev);
             if (pm >= 0) cost += lfx_mark_next[pm * 5] * 0.125f;
+            if (clause_mark(prev)) cost += lfx_han_after_mark[c - LFX_HAN_LO] * 0.125f;
         }
         if (pk == C_HANGUL) cost += 8.0f; /* Korean text rarely puts Han next to Hangul */
         return cost;
@@ -321,11 +321,12 @@ static float model_cost(uint32_t prev, uint32_t c) {
     }
     /* Marks next to ASCII text and what follows each mark, as the corpus shows them (a、b:
      * 、 lists names; ： comes before names and line ends, ， before Han text) */
-    if (prev >= '!' && prev <= '~') {
+    int marks = k == C_CJK_PUNCT || k == C_FW_PUNCT || k == C_GEN_PUNCT;
+    if (marks && prev >= '!' && prev <= '~') {
         int m = mark_index(c);
         if (m >= 0) cost += lfx_mark_after_ascii[m] * 0.125f;
     }
-    {
+    if (pk == C_CJK_PUNCT || pk == C_FW_PUNCT || pk == C_GEN_PUNCT) {
         int m = mark_index(prev);
         int nk = k == C_ASCII_ALNUM ? 1 : k == C_ASCII_SPACE ? 2 : (c == '\n' || c == '\r') ? 3
                  : k == C_ASCII_PUNCT ? 4 : -1;

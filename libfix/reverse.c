@@ -1285,26 +1285,27 @@ static int plausible_decode(lfx_orig o, const uint32_t *orig, size_t no, const u
 static uint8_t g_lost_bracket[3][5][128];
 static pthread_once_t g_lost_bracket_once = PTHREAD_ONCE_INIT;
 static void build_lost_bracket(void) {
+    static const uint32_t brackets[] = {'(', ')', 0xFF08, 0xFF09, 0x300A, 0x300B};
     for (int o = ORIG_GBK; o <= ORIG_BIG5; o++)
-        for (int sn = SEEN_GBK; sn <= SEEN_EUCKR; sn++)
-            for (int t = 0x40; t < 0x7F; t++)
-                for (int x = 0x81; x < 0xFF; x++) {
-                    uint8_t b[2] = {(uint8_t)x, (uint8_t)t};
-                    uint32_t cp, sc;
-                    if (lfx_decode_cp(seen_codec((lfx_seen)sn), b, 2, &sc) != LFX_BAD ||
-                        lfx_decode_cp(o == ORIG_GBK ? LFX_GBK : LFX_BIG5, b, 2, &cp) != 2)
-                        continue;
-                    if (is_open(cp)) g_lost_bracket[o][sn][t] |= 1;
-                    if (is_close(cp)) g_lost_bracket[o][sn][t] |= 2;
-                }
+        for (size_t i = 0; i < sizeof brackets / sizeof *brackets; i++) {
+            uint8_t b[4];
+            if (lfx_encode_cp(o == ORIG_GBK ? LFX_GBK : LFX_BIG5, brackets[i], b) != 2 || b[1] < 0x40 || b[1] > 0x7E)
+                continue;
+            for (int sn = SEEN_GBK; sn <= SEEN_EUCKR; sn++) {
+                uint32_t sc;
+                if (lfx_decode_cp(seen_codec((lfx_seen)sn), b, 2, &sc) == LFX_BAD)
+                    g_lost_bracket[o][sn][b[1]] |= (uint8_t)(is_open(brackets[i]) ? 1 : 2);
+            }
+        }
 }
 
 /* Is in[k] an opening bracket (want 1) or closing one (want 2), or, under a double-byte
  * original, the kept trail byte of a lost one? */
-static int bracket_at(const lfx_layer *L, const uint32_t *in, size_t k, int want) {
-    if (want == 1 ? is_open(in[k]) : is_close(in[k])) return 1;
-    return L->orig != ORIG_UTF8 && k > 0 && in[k - 1] == 0xFFFD && in[k] < 0x80 &&
-           (g_lost_bracket[L->orig][L->seen][in[k]] & want);
+static inline int bracket_at(const lfx_layer *L, const uint32_t *in, size_t k, int want) {
+    uint32_t c = in[k];
+    if (c >= 0x80) return c >= 0x300A && (want == 1 ? is_open(c) : is_close(c));
+    if (c == '(' || c == ')') return want == 1 ? c == '(' : c == ')';
+    return L->orig != ORIG_UTF8 && k > 0 && in[k - 1] == 0xFFFD && (g_lost_bracket[L->orig][L->seen][c] & want);
 }
 
 /* How many unmatched opening brackets are on the line before [a, b), and how many unmatched
@@ -1486,6 +1487,19 @@ static float refine_lost_chars(const lfx_layer *L, const slot *slots, size_t ns,
     return delta;
 }
 
+/* Do the lines of in[0..n) end in CR LF? One does, or two end in a '?' after a wide
+ * character (a Windows decoder took the CR with the lead byte before it: 。\r\n reads
+ * 銆?\n). */
+static int crlf_lines(const uint32_t *in, size_t n) {
+    int q_lf = 0;
+    for (size_t k = 0; k + 1 < n; k++) {
+        if (in[k + 1] != '\n') continue;
+        if (in[k] == '\r') return 1;
+        if (in[k] == '?' && k > 0 && in[k - 1] >= 0x80 && ++q_lf >= 2) return 1;
+    }
+    return 0;
+}
+
 /* Apply layer L to the whole text: every run of non-ASCII characters is cut into spans that
  * decode, and a span is replaced when the model prefers its decoded form by a margin. Damage
  * is rarely confined to one span, so spans with weak evidence are replaced only when some span
@@ -1536,13 +1550,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
         }
     }
     int dbcs_orig = L->orig != ORIG_UTF8;
-    /* the text's lines end in CR LF: one does, or two end in a '?' after a wide character (a
-     * Windows decoder took the CR with the lead byte before it: 。\r\n reads 銆?\n) */
-    int crlf = 0, q_lf = 0;
-    for (size_t k = 0; k + 1 < n && !crlf; k++) {
-        crlf = in[k] == '\r' && in[k + 1] == '\n';
-        if (in[k] == '?' && in[k + 1] == '\n' && k > 0 && in[k - 1] >= 0x80) crlf = ++q_lf >= 2;
-    }
+    int crlf = -1; /* crlf_lines(in, n), found out when a beam first needs it */
     size_t i = applies ? 0 : n;
     while (i < n) {
         if (is_ascii_run_breaker(in[i]) || (in[i] == '?' && (i + 1 >= n || in[i + 1] < 0x80) &&
@@ -1666,7 +1674,8 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                 size_t d0 = pool.len;
                 float c_new;
                 uint32_t guessed = 0;
-                int around[4] = {0, 0, 0, crlf};
+                if (crlf < 0 && after == '\n') crlf = crlf_lines(in, n);
+                int around[4] = {0, 0, 0, after == '\n' && crlf > 0};
                 if ((size_t)fixed != b - a) bracket_context(L, in, n, r0 + a, r0 + b, around);
                 around[2] = clean_after_ascii(in, n, r0 + b);
                 /* the beam has something to decide only where bytes are unknown: markers, or a
@@ -1701,7 +1710,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                         size_t d1 = pool.len;
                         uint32_t after_m = in[r0 + m];
                         float c_old_m = span_cost_as_is(slots, cost_in, in, n, r0, a, m), c_new_m = 0;
-                        int around_m[4] = {0, 0, 0, crlf};
+                        int around_m[4] = {0, 0, 0, 0}; /* (a character follows: no line end) */
                         bracket_context(L, in, n, r0 + a, r0 + m, around_m);
                         uint32_t guessed_m = 0;
                         if (beam_decode(L->orig, L->seen, slots + a, m - a, prev2, prev, after_m, around_m, budget,
@@ -1868,7 +1877,8 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                 }
                 if (cs->start == r0 + len) after = pool.data[cs->dstart];
             }
-            int around[4] = {0, 0, 0, crlf};
+            if (crlf < 0 && after == '\n') crlf = crlf_lines(in, n);
+            int around[4] = {0, 0, 0, after == '\n' && crlf > 0};
             float c_new = 0;
             if (mp) mp->len = pool.len;
             int beam_ok = beam_decode(L->orig, L->seen, slots, len, prev2, prev, after, around, budget, &pool, mp,
