@@ -119,8 +119,8 @@ static int is_han(uint32_t c) { return c >= 0x3400 && c <= 0x9FFF; }
 static int is_cjk_punct(uint32_t c) { return (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x2010 && c <= 0x2027); }
 /* The length of the UTF-8 character lead byte c0 begins (0: not a lead byte). */
 static int utf8_need(uint8_t c0) { return c0 >= 0xF0 ? 4 : c0 >= 0xE0 ? 3 : c0 >= 0xC0 ? 2 : 0; }
-#define BRACKET_BITS 4.0f
-#define CRLF_BITS 6.0f /* a line end without its CR in a file of CR LF lines */ /* a bracket that balances the line, or fails to */
+#define BRACKET_BITS 4.0f /* a bracket that balances the line, or fails to */
+#define CRLF_BITS 6.0f    /* a line end without its CR in a file of CR LF lines */
 
 /* ---- beam search over the slots of one span --------------------------------------------- */
 
