@@ -1656,13 +1656,19 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                      * cheap, the stretch is not: 銆? then 模式将基于...) */
                     size_t upto = b;
                     while (upto > a && slots[upto - 1].kind == SLOT_FIXED) upto--;
-                    if (upto == a) upto = b;
-                    for (size_t k = a; k < upto; k++)
-                        if (slots[k].kind == SLOT_FIXED && in[r0 + k] >= 0x80) {
-                            c_fixed += cost_in[r0 + k];
-                            nfixed_wide++;
-                            all_han &= is_han(in[r0 + k]) || is_cjk_punct(in[r0 + k]);
-                        }
+                    for (int pass = 0; pass < 2 && nfixed_wide == 0; pass++) {
+                        /* (no character before the marker to judge by: the whole span, as before) */
+                        size_t end = pass == 0 && upto > a ? upto : b;
+                        c_fixed = 0;
+                        all_han = 1;
+                        for (size_t k = a; k < end; k++)
+                            if (slots[k].kind == SLOT_FIXED && in[r0 + k] >= 0x80) {
+                                c_fixed += cost_in[r0 + k];
+                                nfixed_wide++;
+                                all_han &= is_han(in[r0 + k]) || is_cjk_punct(in[r0 + k]);
+                            }
+                        if (end == b) break;
+                    }
                     /* (kana and bopomofo among Han are what Big5 read as GBK looks like: ㄏノ) */
                     if (all_han && c_fixed < CHEAP_BITS_PER_CP * (float)nfixed_wide) {
                         a += (b > a + 3) ? (b - a) / 2 : 1;
