@@ -776,6 +776,10 @@ static void test_big5_read_as_gbk_out_of_step(void **state) {
     check_big5_read_as_gbk("可用的值如下：", "可用的值如下：");
     check_big5_read_as_gbk("強制解壓縮。", "强制解压缩。");
     check_big5_read_as_gbk("對於測試包含這樣的宏值的文件非常有用", "对于测试包含这样的宏值的文件非常有用");
+    /* （ A1 5D and ） A1 5E lose their lead byte and show as U+FFFD ']' and U+FFFD '^': each
+     * span counts the other as the bracket it could be (also 也 A4 5D and 回 A6 5E) */
+    check_big5_read_as_gbk("顯示用戶 ID（UID）的變化。", "显示用户 ID（UID）的变化。");
+    check_big5_read_as_gbk("請使用命令（例如 ls）查看文件。", "请使用命令（例如 ls）查看文件。");
 }
 
 int main(void) {
