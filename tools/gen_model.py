@@ -41,7 +41,7 @@ FLOOR_URO = 23.0               # unseen, CJK Unified Ideographs
 FLOOR_EXTA = 26.0              # unseen, Extension A
 MIN_PAIR = 3                   # pairs seen less often are left to the unigram back-off
 MARKS = "，。、：；？！“”（）《》"  # the marks whose choice after a character the corpus informs
-CLAUSE_MARKS = "，。、：；？！"  # marks after which a clause (and a word) starts
+CLAUSE_MARKS = MARKS[:7]        # ，。、：；？！: marks after which a clause (and a word) starts
 MARK_PRIOR = 64.0              # pseudo-counts of the overall mark distribution per character
 MIN_MARKS = 20                 # characters followed by fewer marks keep the overall distribution
 MIN_CORPUS_PAIR = 2            # pairs of running text seen less often are left to the dictionary
@@ -448,8 +448,6 @@ def main():
     # expects before ASCII (P0 the corpus's share for all), p(c) = (n(c) + END_PRIOR e(c)) /
     # (count(c) + END_PRIOR).
     q_start = {cp: 2.0 ** -start_cost[simp.get(cp, cp)] for cp in range(LO, HI + 1)}
-    zs = sum(q_start.values())
-    n_after = sum(cafter.values())
 
     def by_simplified(counts):
         """Counts per character, Traditional forms counted as their Simplified form."""
@@ -458,16 +456,28 @@ def main():
             out[simp.get(ord(c), ord(c))] += n
         return out
 
-    after_by, before_by, count_by = by_simplified(cafter), by_simplified(cbefore), by_simplified(cfollow)
+    def half_corpus(q, counts):
+        """Per character, log2(Q(c) / p(c)) in eighths of a bit: Q the model's distribution
+        (q normalised) in some context, p(c) = (n(c) + N Q(c)) / 2N over the N characters the
+        corpus saw there (counts): half its mass from the corpus, half from the model."""
+        z = sum(q.values())
+        n = sum(counts.values())
+        by = by_simplified(counts)
+        out = {}
+        for cp in range(LO, HI + 1):
+            qc = q[cp] / z
+            pc = (by[simp.get(cp, cp)] + n * qc) / (2 * n)
+            out[cp] = bits8(qc / pc)
+        return out
+
+    before_by, count_by = by_simplified(cbefore), by_simplified(cfollow)
     total_count = sum(count_by.values())
     p0 = sum(before_by.values()) / total_count
     mean_lam = sum(lam[cp] * n for cp, n in count_by.items()) / total_count
-    d_start, d_end = {}, {}
+    d_start = half_corpus(q_start, cafter)
+    d_end = {}
     for cp in range(LO, HI + 1):
         sc = simp.get(cp, cp)
-        qc = q_start[cp] / zs
-        pc = (after_by[sc] + n_after * qc) / (2 * n_after)
-        d_start[cp] = bits8(qc / pc)
         e = min(0.95, p0 * lam[sc] / mean_lam)
         pe = (before_by[sc] + END_PRIOR * e) / (count_by[sc] + END_PRIOR)
         d_end[cp] = bits8(e / pe)
@@ -477,26 +487,13 @@ def main():
     # distribution Q_a(c) ~ p_start(c) 2^-d_start(c) does not know. Per character,
     # log2(Q_a(c) / p(c)), p(c) = (n(c) + N Q_a(c)) / 2N over the N characters seen after digits.
     q_after = {cp: 2.0 ** -(start_cost[simp.get(cp, cp)] + d_start[cp] / 8.0) for cp in range(LO, HI + 1)}
-    za = sum(q_after.values())
-    n_digit = sum(cdigit.values())
-    digit_by = by_simplified(cdigit)
-    d_digit = {}
-    for cp in range(LO, HI + 1):
-        qc = q_after[cp] / za
-        pc = (digit_by[simp.get(cp, cp)] + n_digit * qc) / (2 * n_digit)
-        d_digit[cp] = bits8(qc / pc)
+    d_digit = half_corpus(q_after, cdigit)
 
     # After a mark that ends a clause the words that begin clauses start far more often than
     # elsewhere (，然而 ；甚至), and the characters that end words rarely (，了): the model's
     # distribution there is p_start(c). Per character, log2(Q(c) / p(c)), p(c) = (n(c) + N Q(c))
     # / 2N over the N characters seen after such marks: half the corpus, half the model.
-    n_mark = sum(cmark.values())
-    mark_by = by_simplified(cmark)
-    d_mark = {}
-    for cp in range(LO, HI + 1):
-        qc = q_start[cp] / zs
-        pc = (mark_by[simp.get(cp, cp)] + n_mark * qc) / (2 * n_mark)
-        d_mark[cp] = bits8(qc / pc)
+    d_mark = half_corpus(q_start, cmark)
 
     # A character alone between spaces: the model scores it as a word that starts after the
     # space and ends before the next, Q(c) ~ p_start(c) lam(c); the corpus shows that a few
@@ -505,14 +502,7 @@ def main():
     # the corpus, half from the model. Applied to the space after the character.
     q_alone = {cp: 2.0 ** -(start_cost[simp.get(cp, cp)] + (d_start[cp] + d_end[cp]) / 8.0) * lam[simp.get(cp, cp)]
                for cp in range(LO, HI + 1)}
-    z = sum(q_alone.values())
-    n_alone = sum(calone.values())
-    alone_by = by_simplified(calone)
-    alone_delta = []
-    for cp in range(LO, HI + 1):
-        qc = q_alone[cp] / z
-        pc = (alone_by[simp.get(cp, cp)] + n_alone * qc) / (2 * n_alone)
-        alone_delta.append(bits8(qc / pc))
+    d_alone = half_corpus(q_alone, calone)
 
     def arr(ctype, name, values, per_line=24):
         lines = ["const %s %s[%d] = {" % (ctype, name, len(values))]
@@ -543,7 +533,7 @@ def main():
         f.write(arr("int8_t", "lfx_mark_base", mark_base, 13) + "\n")
         f.write(arr("int8_t", "lfx_mark_after_ascii", mark_ascii, 13) + "\n")
         f.write(arr("int8_t", "lfx_mark_next", mark_next, len(NEXT_CLASSES)) + "\n")
-        f.write(arr("int8_t", "lfx_han_alone", alone_delta) + "\n")
+        f.write(arr("int8_t", "lfx_han_alone", [d_alone[cp] for cp in range(LO, HI + 1)]) + "\n")
         f.write(arr("int8_t", "lfx_han_after_ascii", [d_start[cp] for cp in range(LO, HI + 1)]) + "\n")
         f.write(arr("int8_t", "lfx_han_before_ascii", [d_end[cp] for cp in range(LO, HI + 1)]) + "\n")
         f.write(arr("int8_t", "lfx_han_after_digit", [d_digit[cp] for cp in range(LO, HI + 1)]) + "\n")
