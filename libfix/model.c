@@ -65,7 +65,9 @@ static float punct_cost(uint32_t c) {
     }
 }
 
-/* Index of c in the marks of lfx_mark_delta (，。、：；？！“”（）《》), or -1. */
+/* Index of c in the marks of lfx_mark_delta (，。、：；？！“”（）《》), or -1. The first
+ * CLAUSE_MARKS of them (，。、：；？！) end a clause: a clause, and a word, starts after them. */
+#define CLAUSE_MARKS 7
 static inline int mark_index(uint32_t c) {
     /* (the common case, Han and ASCII, in two compares) */
     if (c < 0x201C || (c > 0x201D && c < 0x3001) || (c > 0x300B && c < 0xFF01) || c > 0xFF1F) return -1;
@@ -93,10 +95,8 @@ static int closing_mark(uint32_t c) {
            c == 0x3011 || c == ')' || c == '"' || c == '\'';
 }
 
-/* The marks after which a clause starts: ，。、：；？！ */
-static int clause_mark(uint32_t c) {
-    return c == 0xFF0C || c == 0x3002 || c == 0x3001 || c == 0xFF1A || c == 0xFF1B || c == 0xFF1F || c == 0xFF01;
-}
+/* The classes that hold the marks of mark_index */
+static int mark_class(enum cls k) { return k == C_CJK_PUNCT || k == C_FW_PUNCT || k == C_GEN_PUNCT; }
 
 static int opening_mark(uint32_t c) {
     return c == 0x201C || c == 0x2018 || c == 0xFF08 || c == 0x300A || c == 0x300C || c == 0x3010;
@@ -237,10 +237,10 @@ static float model_cost(uint32_t prev, uint32_t c) {
         /* and after a digit, the characters that count things (8 个) */
         if (prev >= '0' && prev <= '9') cost += lfx_han_after_digit[c - LFX_HAN_LO] * 0.125f;
         /* and after a mark that ends a clause, the characters that begin clauses (，然而) */
-        if (pk == C_CJK_PUNCT || pk == C_FW_PUNCT || pk == C_GEN_PUNCT) {
+        if (mark_class(pk)) {
             int pm = mark_index(prev);
-            if (pm >= 0) cost += lfx_mark_next[pm * 5] * 0.125f;
-            if (clause_mark(prev)) cost += lfx_han_after_mark[c - LFX_HAN_LO] * 0.125f;
+            if (pm >= 0) cost += lfx_mark_next[pm * LFX_N_NEXT_CLASSES] * 0.125f; /* (class 0: Han) */
+            if (pm >= 0 && pm < CLAUSE_MARKS) cost += lfx_han_after_mark[c - LFX_HAN_LO] * 0.125f;
         }
         if (pk == C_HANGUL) cost += 8.0f; /* Korean text rarely puts Han next to Hangul */
         return cost;
@@ -321,16 +321,15 @@ static float model_cost(uint32_t prev, uint32_t c) {
     }
     /* Marks next to ASCII text and what follows each mark, as the corpus shows them (a、b:
      * 、 lists names; ： comes before names and line ends, ， before Han text) */
-    int marks = k == C_CJK_PUNCT || k == C_FW_PUNCT || k == C_GEN_PUNCT;
-    if (marks && prev >= '!' && prev <= '~') {
+    if (mark_class(k) && prev >= '!' && prev <= '~') {
         int m = mark_index(c);
         if (m >= 0) cost += lfx_mark_after_ascii[m] * 0.125f;
     }
-    if (pk == C_CJK_PUNCT || pk == C_FW_PUNCT || pk == C_GEN_PUNCT) {
+    if (mark_class(pk)) {
         int m = mark_index(prev);
         int nk = k == C_ASCII_ALNUM ? 1 : k == C_ASCII_SPACE ? 2 : (c == '\n' || c == '\r') ? 3
                  : k == C_ASCII_PUNCT ? 4 : -1;
-        if (m >= 0 && nk >= 0) cost += lfx_mark_next[m * 5 + nk] * 0.125f;
+        if (m >= 0 && nk >= 0) cost += lfx_mark_next[m * LFX_N_NEXT_CLASSES + nk] * 0.125f;
     }
     /* Whatever follows a Han character that is not Han ends its word: how likely that is
      * depends on the character (效 ends words, 数 starts them); and which mark it is, too

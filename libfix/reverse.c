@@ -1402,6 +1402,22 @@ typedef struct cspan {
     int emitted;      /* replaced in the output */
 } cspan;
 
+/* Does in[a..b) hold a code point above Latin-1 (cp1252's specials: the step is named so)? */
+static int above_latin1(const uint32_t *in, size_t a, size_t b) {
+    for (size_t k = a; k < b; k++)
+        if (in[k] > 0xFF) return 1;
+    return 0;
+}
+
+/* Move the last of spans[0..n), added out of turn, to its place in the order of the text. */
+static void span_to_text_order(cspan *spans, size_t n) {
+    for (size_t k = n - 1; k > 0 && spans[k - 1].start > spans[k].start; k--) {
+        cspan t = spans[k];
+        spans[k] = spans[k - 1];
+        spans[k - 1] = t;
+    }
+}
+
 /* A new, cleared span at the end of *spans (grown as needed), or NULL out of memory. */
 static cspan *span_new(cspan **spans, size_t *n, size_t *cap) {
     if (*n == *cap) {
@@ -1749,6 +1765,8 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                 if (plausible != DECODE_NO) {
                     c_new += pool_end_cost(&pool, d0, pool.len, prev, after);
                     float g = c_old - c_new;
+                    /* (no marker, but a byte guessed: one a dropping decoder left no trace of) */
+                    int dropped = (size_t)fixed == b - a && guessed > 0;
                     if (st && g > 0) st->evidence += g;
                     if (g > MARGIN_WEAK_A + MARGIN_WEAK_B * c_old) {
                         cspan *cs = span_new(&spans, &nspans, &capspans);
@@ -1763,18 +1781,16 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                         cs->gain = g;
                         cs->guessed = guessed;
                         cs->strong = g > MARGIN_A + MARGIN_B * c_old;
-                        cs->above_latin1 = 0;
-                        for (size_t k = a; k < b; k++)
-                            if (in[r0 + k] > 0xFF) cs->above_latin1 = 1;
+                        cs->above_latin1 = above_latin1(in, r0 + a, r0 + b);
                         cs->unless_alone = plausible == DECODE_BESIDE_TRADITIONAL;
                         cs->traditional = plausible == DECODE_TRADITIONAL;
                         any_traditional |= cs->traditional && cs->strong;
                         any_strong |= cs->strong && !cs->unless_alone;
-                        drop_taken += (size_t)fixed == b - a && guessed > 0;
+                        drop_taken += dropped;
                         a = b;
                         taken = 1;
                     } else {
-                        if ((size_t)fixed == b - a && guessed > 0 && ndw < MAX_DROP_WEAK &&
+                        if (dropped && ndw < MAX_DROP_WEAK &&
                             g + DROP_CREDIT_BITS * (float)guessed > MARGIN_WEAK_A + MARGIN_WEAK_B * c_old) {
                             dw[ndw].start = r0 + a;
                             dw[ndw].end = r0 + b;
@@ -1838,14 +1854,8 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
             }
             cs->gain = dw[w].gain + DROP_CREDIT_BITS * (float)dw[w].guessed;
             cs->guessed = dw[w].guessed;
-            for (size_t k = dw[w].start; k < dw[w].end; k++)
-                if (in[k] > 0xFF) cs->above_latin1 = 1;
-            /* in the order of the text, for the emitting below */
-            for (size_t k = nspans - 1; k > 0 && spans[k - 1].start > spans[k].start; k--) {
-                cspan t = spans[k];
-                spans[k] = spans[k - 1];
-                spans[k - 1] = t;
-            }
+            cs->above_latin1 = above_latin1(in, dw[w].start, dw[w].end);
+            span_to_text_order(spans, nspans); /* for the emitting below */
         }
     }
     lfx_u32_free(&dwpool);
@@ -1911,12 +1921,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
             cs->dlen = pool.len - d0;
             cs->gain = g;
             cs->guessed = guessed;
-            /* in the order of the text, for the emitting below */
-            for (size_t k = nspans - 1; k > 0 && spans[k - 1].start > spans[k].start; k--) {
-                cspan t = spans[k];
-                spans[k] = spans[k - 1];
-                spans[k - 1] = t;
-            }
+            span_to_text_order(spans, nspans); /* for the emitting below */
         }
         if (mp) mp->len = pool.len;
     }

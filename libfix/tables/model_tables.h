@@ -31,7 +31,8 @@ extern const int8_t lfx_mark_base[LFX_N_MARKS];
 extern const int8_t lfx_mark_after_ascii[LFX_N_MARKS];
 /* what follows a mark: [mark][Han, ASCII letter or digit, space, line end, ASCII punctuation],
  * against what follows marks in general (bits * 8) */
-extern const int8_t lfx_mark_next[LFX_N_MARKS * 5];
+#define LFX_N_NEXT_CLASSES 5
+extern const int8_t lfx_mark_next[LFX_N_MARKS * LFX_N_NEXT_CLASSES];
 /* a Han character alone between spaces: bits * 8 added to the space after it */
 extern const int8_t lfx_han_alone[LFX_HAN_HI - LFX_HAN_LO + 1];
 /* a Han character after ASCII text, and before it: bits * 8 added to its start, to its end */
