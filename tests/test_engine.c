@@ -560,6 +560,23 @@ static void test_damaged_stretch_ends_in_lone_lead(void **state) {
     check_parts_repaired(l, 1);
 }
 
+/* t's UTF-8 read as c (one U+FFFD per byte rejected) must be repaired back to t. The garbled
+ * text goes to *garbled when it is not NULL (initialised; the caller frees it). Returns the
+ * repair's flags. */
+static unsigned check_read_as(lfx_codec c, const char *t, lfx_buf *garbled) {
+    lfx_buf own;
+    lfx_buf_init(&own);
+    lfx_buf *g = garbled ? garbled : &own;
+    append_read_as(c, (const uint8_t *)t, strlen(t), g);
+    libfix_result r;
+    repair_ok((const char *)g->data, g->len, &r);
+    if (strcmp(r.text, t) != 0) fail_msg("repaired as %s, not %s", r.text, t);
+    unsigned flags = r.flags;
+    libfix_result_clear(&r);
+    lfx_buf_free(&own);
+    return flags;
+}
+
 /* UTF-8 read as cp949 loses whole characters to runs of U+FFFD (最重 is six of them): the beam
  * guesses each character begun in the context of the one before, not as if it stood alone. */
 static void test_characters_lost_whole(void **state) {
@@ -569,13 +586,8 @@ static void test_characters_lost_whole(void **state) {
     for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
         lfx_buf garbled;
         lfx_buf_init(&garbled);
-        append_read_as(LFX_EUCKR, (const uint8_t *)texts[i], strlen(texts[i]), &garbled);
+        assert_true(check_read_as(LFX_EUCKR, texts[i], &garbled) & LIBFIX_LOSSY);
         assert_true(count_cp((const char *)garbled.data, garbled.len, 0xFFFD) >= 4);
-        libfix_result r;
-        repair_ok((const char *)garbled.data, garbled.len, &r);
-        if (strcmp(r.text, texts[i]) != 0) fail_msg("repaired as %s, not %s", r.text, texts[i]);
-        assert_true(r.flags & LIBFIX_LOSSY);
-        libfix_result_clear(&r);
         lfx_buf_free(&garbled);
     }
     /* every byte of 。 (E3 80 82) rejected after an ASCII character: a run of U+FFFD alone,
@@ -584,13 +596,9 @@ static void test_characters_lost_whole(void **state) {
     for (size_t i = 0; i < sizeof alone / sizeof *alone; i++) {
         lfx_buf garbled;
         lfx_buf_init(&garbled);
-        append_read_as(LFX_EUCKR, (const uint8_t *)alone[i], strlen(alone[i]), &garbled);
+        check_read_as(LFX_EUCKR, alone[i], &garbled);
         assert_true(garbled.len > 9 && memcmp(garbled.data + garbled.len - 9, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", 9) == 0);
         assert_true(garbled.data[garbled.len - 10] == '0');
-        libfix_result r;
-        repair_ok((const char *)garbled.data, garbled.len, &r);
-        if (strcmp(r.text, alone[i]) != 0) fail_msg("repaired as %s, not %s", r.text, alone[i]);
-        libfix_result_clear(&r);
         lfx_buf_free(&garbled);
     }
     /* 需 (E9 9C 80) is lost whole to cp949 wherever it stands; between 在 and 要 the beam saw
@@ -600,16 +608,7 @@ static void test_characters_lost_whole(void **state) {
                                          /* and 。 lost whole at the end: its first two bytes rank
                                           * as a mark after a word, not at a text's start */
                                          "这些数据在需要时会自动更新。"};
-    for (size_t i = 0; i < sizeof inside / sizeof *inside; i++) {
-        lfx_buf garbled;
-        lfx_buf_init(&garbled);
-        append_read_as(LFX_EUCKR, (const uint8_t *)inside[i], strlen(inside[i]), &garbled);
-        libfix_result r;
-        repair_ok((const char *)garbled.data, garbled.len, &r);
-        if (strcmp(r.text, inside[i]) != 0) fail_msg("repaired as %s, not %s", r.text, inside[i]);
-        libfix_result_clear(&r);
-        lfx_buf_free(&garbled);
-    }
+    for (size_t i = 0; i < sizeof inside / sizeof *inside; i++) check_read_as(LFX_EUCKR, inside[i], NULL);
     /* and at the end of a span whose other characters are damaged too (手册 then 。: the span
      * with its run of U+FFFD held too few characters that survived to be tried) */
     static const char *const tail[] = {"这些选项的详细说明请参阅 bash(1) 手册。", "更多的信息请参阅 systemd.unit(5) 手册。",
@@ -617,16 +616,7 @@ static void test_characters_lost_whole(void **state) {
                                        /* short lines where half the characters are U+FFFD: cp949 does
                                         * that, and such text is not gone (GBK read as UTF-8 is) */
                                        "支持的 -a 那样。", "数值范围是 1 到 5。"};
-    for (size_t i = 0; i < sizeof tail / sizeof *tail; i++) {
-        lfx_buf garbled;
-        lfx_buf_init(&garbled);
-        append_read_as(LFX_EUCKR, (const uint8_t *)tail[i], strlen(tail[i]), &garbled);
-        libfix_result r;
-        repair_ok((const char *)garbled.data, garbled.len, &r);
-        if (strcmp(r.text, tail[i]) != 0) fail_msg("repaired as %s, not %s", r.text, tail[i]);
-        libfix_result_clear(&r);
-        lfx_buf_free(&garbled);
-    }
+    for (size_t i = 0; i < sizeof tail / sizeof *tail; i++) check_read_as(LFX_EUCKR, tail[i], NULL);
 }
 
 /* 《 and 》 come in pairs like brackets: a 。 that lost a byte before '(' is not a 》 that
@@ -636,16 +626,7 @@ static void test_title_marks_pair(void **state) {
     static const char *const texts[] = {"这个函数会返回一个新的列表。(如果列表为空，则返回 NULL。)",
                                         "程序会先检查参数。(参数的格式见下文。)",
                                         "输出的内容包括文件名和大小。(不包括目录本身。)"};
-    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
-        lfx_buf garbled;
-        lfx_buf_init(&garbled);
-        append_read_as(LFX_SJIS, (const uint8_t *)texts[i], strlen(texts[i]), &garbled);
-        libfix_result r;
-        repair_ok((const char *)garbled.data, garbled.len, &r);
-        if (strcmp(r.text, texts[i]) != 0) fail_msg("repaired as %s, not %s", r.text, texts[i]);
-        libfix_result_clear(&r);
-        lfx_buf_free(&garbled);
-    }
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) check_read_as(LFX_SJIS, texts[i], NULL);
 }
 
 /* Traditional text as Big5 bytes read as GBK (strict: a rejected pair's lead byte becomes
