@@ -594,9 +594,11 @@ static void keep_if_changed(lfx_u32 *text, lfx_u32 *out, size_t k, lfx_steps *st
     out->len = 0;
 }
 
-static int script_layer(const libfix_options *opt, lfx_u32 *text, lfx_steps *steps) {
+/* from_big5: the text was decoded from Big5 bytes (the last layer undone), so it is Traditional
+ * text even when its only Traditional characters are ones Simplified also has (等同於). */
+static int script_layer(const libfix_options *opt, lfx_u32 *text, lfx_steps *steps, int from_big5) {
     if (opt->target != LIBFIX_TARGET_HANS || is_japanese_or_korean(text->data, text->len)) return 0;
-    int trad = 0, paren = 0;
+    int trad = from_big5, paren = 0;
     for (size_t i = 0; i < text->len; i++) {
         if (is_clear_traditional(text->data[i])) trad = 1; /* 著, 覆, 於 alone are Simplified too */
         if (text->data[i] == '(' || text->data[i] == 0xFF08) paren = 1;
@@ -637,10 +639,12 @@ static int repair_line(const libfix_options *opt, const uint8_t *s, size_t n, un
     lfx_u32_init(&text);
     lfx_u32_reserve(&text, cur.len + 1); /* (a unit: at most 64 KiB) */
     lfx_utf8_decode_lossy(cur.data, cur.len, &text);
+    size_t nsteps = steps->n;
     if (rc == 0 && damage &&
         search_chains(opt->max_depth, need, &text, steps, &lr->guessed, &lr->gain, &lr->spent, allowed) != 0)
         rc = -1;
-    if (rc == 0 && script_layer(opt, &text, steps) != 0) rc = -1;
+    int from_big5 = steps->n > nsteps && strncmp(steps->name[steps->n - 1], "big5>", 5) == 0;
+    if (rc == 0 && script_layer(opt, &text, steps, from_big5) != 0) rc = -1;
     if (rc == 0 && opt->restore_fullwidth) {
         if (lfx_fullwidth_restore(text.data, text.len)) lfx_steps_add(steps, "fullwidth");
     }

@@ -666,6 +666,10 @@ static void test_big5_read_as_gbk_gb2312_beside_traditional(void **state) {
     check_big5_read_as_gbk("aptitude 是 Debian 的軟件包管理器。", "aptitude 是 Debian 的软件包管理器。");
     check_big5_read_as_gbk("對於 c 和 u 屬性", "对于 c 和 u 属性");
     check_big5_read_as_gbk("aptitude 是 Debian", "aptitude 琌 Debian");
+    /* decoded from Big5, the text is Traditional though 於 is its only Traditional character
+     * (Simplified has 於 too, as a surname): t2s runs, and the model picks 于 */
+    check_big5_read_as_gbk("作用等同於 ls 命令。", "作用等同于 ls 命令。");
+    check_big5_read_as_gbk("此選項用於除錯。", "此选项用于除错。");
 }
 
 /* A lead byte GBK rejected leaves its trail to pair with the next lead: the pairs after it are
