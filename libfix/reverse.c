@@ -1356,6 +1356,7 @@ static int is_ascii_run_breaker(uint32_t cp) { return cp < 0x80 && cp != '?'; }
                          * '?', which it does */
 #define SET_BITS 24.0f /* a set mark: never text; any character it may stand for is cheaper */
 #define CHEAP_BITS_PER_CP 11.0f
+#define LOST_TRAILS_MAX 8 /* longest span of lost characters but for ASCII trail bytes */
 
 /* Does clean Chinese follow the ASCII text at in[pos] (a damaged stretch that ended there: a
  * field garbled alone)? The first non-ASCII character on the line after it is a common Han. */
@@ -1659,13 +1660,35 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                     marker_end = b;
                 }
             }
+            /* A double-byte original's characters lost but for ASCII trail bytes (指令 as Big5
+             * read as GBK: AB FC A5 are rejected, 4F is 'O'): too little survived to show the
+             * layer, so they are guessed like characters lost whole, beside spans that do. */
+            if (dbcs_orig && !has_set && b - a >= 2 && b - a <= LOST_TRAILS_MAX &&
+                !(fixed >= 1 && per_fixed * (size_t)fixed >= (b - a) - (size_t)fixed)) {
+                int trails_only = 1;
+                for (size_t k = a; k < b && trails_only; k++)
+                    trails_only = slots[k].kind == SLOT_FFFD || (slots[k].kind == SLOT_FIXED && in[r0 + k] < 0x80);
+                if (trails_only && nlw < MAX_LOST_WHOLE && !(nlw && lw_end[nlw - 1] > r0 + a)) {
+                    lw_start[nlw] = r0 + a;
+                    lw_end[nlw++] = r0 + b;
+                    a = b;
+                    continue;
+                }
+            }
             if (b > a && (has_set || (fixed >= 1 && per_fixed * (size_t)fixed >= (b - a) - (size_t)fixed))) {
                 uint32_t prev = (r0 + a) > 0 ? in[r0 + a - 1] : 0;
                 uint32_t prev2 = (r0 + a) > 1 ? in[r0 + a - 2] : 0;
                 uint32_t after = r0 + b < n ? in[r0 + b] : 0;
                 /* Han-looking text this cheap is sound Chinese already: mojibake of a double-byte
                  * decoder is made of rare characters (and the beam is the expensive part). */
-                if (L->seen != SEEN_1252) {
+                /* (a double-byte original's lost lead byte knocks the pairs after it out of step
+                 * into common characters with its trail byte between: 個字符 is ? 应 r 才) */
+                int out_of_step = 0;
+                for (size_t k = a; dbcs_orig && k + 2 < b && !out_of_step; k++)
+                    out_of_step = slots[k].kind == SLOT_FFFD && slots[k + 1].kind == SLOT_FIXED &&
+                                  in[r0 + k + 1] >= 0x80 && slots[k + 2].kind == SLOT_FIXED && in[r0 + k + 2] >= 0x40 &&
+                                  in[r0 + k + 2] <= 0x7E;
+                if (L->seen != SEEN_1252 && !out_of_step) {
                     float c_fixed = 0;
                     int nfixed_wide = 0, all_han = 1;
                     /* (up to its last marker: the clean text a damaged stretch runs into is
@@ -1879,6 +1902,11 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                 slots[k].kind = SLOT_FFFD;
                 slots[k].n = 0;
                 slots[k].may_drop = 0;
+                if (in[r0 + k] != 0xFFFD) { /* an ASCII trail byte */
+                    slots[k].kind = SLOT_FIXED;
+                    slots[k].n = 1;
+                    slots[k].b[0] = (uint8_t)in[r0 + k];
+                }
             }
             uint32_t prev = r0 > 0 ? in[r0 - 1] : 0, prev2 = r0 > 1 ? in[r0 - 2] : 0;
             uint32_t after = r0 + len < n ? in[r0 + len] : 0, guessed = 0;

@@ -672,6 +672,18 @@ static void test_big5_read_as_gbk_gb2312_beside_traditional(void **state) {
     check_big5_read_as_gbk("此選項用於除錯。", "此选项用于除错。");
 }
 
+/* Big5 read as GBK where a rejected lead byte knocked the pairs after it out of step into
+ * common characters (個字符 is ? 应 r 才: the cheap 应 and 才 with an ASCII trail byte between
+ * are no clean text), and characters lost but for an ASCII trail byte (指令 is ? ? ? O: too
+ * little to show the layer alone, guessed beside the spans that do). */
+static void test_big5_read_as_gbk_out_of_step_trails(void **state) {
+    (void)state;
+    check_big5_read_as_gbk("如果有的話，最多可以顯示 80 個字符。", "如果有的话，最多可以显示 80 个字符。");
+    check_big5_read_as_gbk("每一行不能超過 72 個字符。", "每一行不能超过 72 个字符。");
+    check_big5_read_as_gbk("服務器已經接受了 PASV 指令, 接下來傳送數據。", "服务器已经接受了 PASV 指令, 接下来传送数据。");
+    check_big5_read_as_gbk("在終端裡輸入 PORT 指令. 然後等待服務器的應答。", "在终端里输入 PORT 指令. 然后等待服务器的应答。");
+}
+
 /* A lead byte GBK rejected leaves its trail to pair with the next lead: the pairs after it are
  * read out of step (的 is AA BA: ?, then BA AD is 涵) until an ASCII byte or another reject. */
 /* UTF-8 read as GBK (or by Windows as cp936) and the result, saved as UTF-8, read so again,
@@ -773,6 +785,7 @@ int main(void) {
         cmocka_unit_test(test_utf8_read_as_big5),
         cmocka_unit_test(test_title_marks_pair),
         cmocka_unit_test(test_big5_read_as_gbk_kana),
+        cmocka_unit_test(test_big5_read_as_gbk_out_of_step_trails),
         cmocka_unit_test(test_read_as_gbk_twice_lossy),
         cmocka_unit_test(test_outer_layer_restores_inner_marker),
         cmocka_unit_test(test_cp936_question_mark_swallowed_lead_byte),
