@@ -164,6 +164,8 @@ typedef struct beam_ctx {
                       * span may open so many (a swallowed '(' is likely) */
     int seg_end;     /* the slot expanded is the last of a span that non-ASCII text follows, or
                       * ASCII and then clean Chinese */
+    int alt_filled;  /* a '?' slot after a set mark: a state with another carry than the best's
+                      * was filled (or none will be: no set mark before) */
     int want_marks;  /* record a set mark for each character with a guessed byte */
     const slot *next_slot; /* the slot after the one expanded, or NULL */
     uint32_t after;        /* the code point after the span (0: the end of the text) */
@@ -634,7 +636,15 @@ static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s,
     }
     /* '?': a literal question mark, or a lead byte whose trail was invalid, swallowed with it */
     offer(bc, s, &q, 1, 0, 0, 0);
-    if (rank_i >= QMARK_TOP) return; /* the gap is filled from the best state only */
+    /* The gap is filled from the best state only, and after a set mark from the best of those
+     * that began another character with it (和 and 在 both read 閸? twice as cp936: E5 92 and
+     * E5 9C before the '?', and 在 begins cheaper though 和 stands between words) */
+    if (rank_i >= QMARK_TOP) {
+        const bstate *b0 = &bc->cur[0];
+        if (bc->alt_filled || s->ncarry == 0 || (s->ncarry == b0->ncarry && same_bytes(s->carry, b0->carry, s->ncarry)))
+            return;
+        bc->alt_filled = 1;
+    }
     if (lo < 0x80) lo = 0x80;
     if (kind == SLOT_QMARK_END || bc->seg_end) {
         /* a lead byte with nothing after it (at the end of the text, or of a damaged stretch
@@ -891,6 +901,7 @@ static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n
             for (int x = 0x80; x < 256; x++) bc.rejects[x] = (uint8_t)(next_byte < 0 || seen_rejects(seen, (uint8_t)x, next_byte));
         bc.seg_end = i + 1 == n && (after >= 0x80 || around[2]);
         bc.next_slot = i + 1 < n ? &slots[i + 1] : NULL;
+        bc.alt_filled = !(i > 0 && slots[i - 1].kind == SLOT_SET); /* (carries differ by a set mark's guess) */
         for (int k = 0; k < bc.ncur; k++) expand(&bc, &slots[i], next_byte, &bc.cur[k], k);
         if (bc.nnext == 0) break;
         memcpy(bc.cur, bc.next, sizeof(bstate) * (size_t)bc.nnext);

@@ -735,6 +735,8 @@ static void test_read_as_gbk_twice_lossy(void **state) {
         "服务器返回了一个错误，请稍后再试。", "数据库连接超时，正在尝试重新连接。",
         "当前版本不支持这种压缩格式。", /* read as GBK twice, 式 lost two bytes at once */
         "参数 -v 或 --verbose 输出更多信息。", /* as cp936 twice, 或 alone between ASCII */
+        /* as cp936 twice, 和 and 在 both read 閸?: 在 begins cheaper, 和 stands between words */
+        "选项 -a 和 -b 不能同时使用。", "支持 gzip 和 bzip2 两种格式。", "请设置 HOME 和 PATH 变量。",
     };
     static const lfx_codec codecs[] = {LFX_GBK, LFX_CP936WIN};
     int lost_both = 0;
