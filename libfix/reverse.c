@@ -1369,6 +1369,18 @@ static int is_ascii_run_breaker(uint32_t cp) { return cp < 0x80 && cp != '?'; }
 #define CHEAP_BITS_PER_CP 11.0f
 #define LOST_TRAILS_MAX 8 /* longest span of lost characters but for ASCII trail bytes */
 
+/* Under a double-byte original, does slots[a..b) (in: the code points they were made of) hold a
+ * U+FFFD, a wide character and an ASCII trail byte in a row? A lost lead byte knocked the pairs
+ * after it out of step into common characters with its trail byte between (個字符 is ? 应 r 才):
+ * cheap as they are, they are no clean text. */
+static int knocked_out_of_step(const slot *slots, const uint32_t *in, size_t a, size_t b) {
+    for (size_t k = a; k + 2 < b; k++)
+        if (slots[k].kind == SLOT_FFFD && slots[k + 1].kind == SLOT_FIXED && in[k + 1] >= 0x80 &&
+            slots[k + 2].kind == SLOT_FIXED && in[k + 2] >= 0x40 && in[k + 2] <= 0x7E)
+            return 1;
+    return 0;
+}
+
 /* Does clean Chinese follow the ASCII text at in[pos] (a damaged stretch that ended there: a
  * field garbled alone)? The first non-ASCII character on the line after it is a common Han. */
 static int clean_after_ascii(const uint32_t *in, size_t n, size_t pos) {
@@ -1671,11 +1683,11 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                     marker_end = b;
                 }
             }
+            int worth = has_set || (fixed >= 1 && per_fixed * (size_t)fixed >= (b - a) - (size_t)fixed);
             /* A double-byte original's characters lost but for ASCII trail bytes (指令 as Big5
              * read as GBK: AB FC A5 are rejected, 4F is 'O'): too little survived to show the
              * layer, so they are guessed like characters lost whole, beside spans that do. */
-            if (dbcs_orig && !has_set && b - a >= 2 && b - a <= LOST_TRAILS_MAX &&
-                !(fixed >= 1 && per_fixed * (size_t)fixed >= (b - a) - (size_t)fixed)) {
+            if (dbcs_orig && !worth && b - a >= 2 && b - a <= LOST_TRAILS_MAX) {
                 int trails_only = 1;
                 for (size_t k = a; k < b && trails_only; k++)
                     trails_only = slots[k].kind == SLOT_FFFD || (slots[k].kind == SLOT_FIXED && in[r0 + k] < 0x80);
@@ -1686,20 +1698,13 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                     continue;
                 }
             }
-            if (b > a && (has_set || (fixed >= 1 && per_fixed * (size_t)fixed >= (b - a) - (size_t)fixed))) {
+            if (b > a && worth) {
                 uint32_t prev = (r0 + a) > 0 ? in[r0 + a - 1] : 0;
                 uint32_t prev2 = (r0 + a) > 1 ? in[r0 + a - 2] : 0;
                 uint32_t after = r0 + b < n ? in[r0 + b] : 0;
                 /* Han-looking text this cheap is sound Chinese already: mojibake of a double-byte
                  * decoder is made of rare characters (and the beam is the expensive part). */
-                /* (a double-byte original's lost lead byte knocks the pairs after it out of step
-                 * into common characters with its trail byte between: 個字符 is ? 应 r 才) */
-                int out_of_step = 0;
-                for (size_t k = a; dbcs_orig && k + 2 < b && !out_of_step; k++)
-                    out_of_step = slots[k].kind == SLOT_FFFD && slots[k + 1].kind == SLOT_FIXED &&
-                                  in[r0 + k + 1] >= 0x80 && slots[k + 2].kind == SLOT_FIXED && in[r0 + k + 2] >= 0x40 &&
-                                  in[r0 + k + 2] <= 0x7E;
-                if (L->seen != SEEN_1252 && !out_of_step) {
+                if (L->seen != SEEN_1252) {
                     float c_fixed = 0;
                     int nfixed_wide = 0, all_han = 1;
                     /* (up to its last marker: the clean text a damaged stretch runs into is
@@ -1720,7 +1725,8 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                         if (end == b) break;
                     }
                     /* (kana and bopomofo among Han are what Big5 read as GBK looks like: ㄏノ) */
-                    if (all_han && c_fixed < CHEAP_BITS_PER_CP * (float)nfixed_wide) {
+                    if (all_han && c_fixed < CHEAP_BITS_PER_CP * (float)nfixed_wide &&
+                        !(dbcs_orig && knocked_out_of_step(slots, in + r0, a, b))) {
                         a += (b > a + 3) ? (b - a) / 2 : 1;
                         continue;
                     }
