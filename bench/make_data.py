@@ -84,23 +84,37 @@ def gbk_latin1(s):
 DAMAGE = {"utf8-gbk": utf8_gbk, "utf8-cp1252": utf8_cp1252, "gbk-latin1": gbk_latin1}
 
 
+def opencc_converter(config):
+    """OpenCC through ctypes (libopencc1.1, as ../shared/bench/zhtools.py): a function that
+    converts text with config ("s2t.json", "t2s.json", ...). OSError when the library or the
+    config cannot be opened, or a conversion fails."""
+    lib = ctypes.CDLL(ctypes.util.find_library("opencc") or "libopencc.so.1.1")
+    lib.opencc_open.restype = ctypes.c_void_p
+    lib.opencc_open.argtypes = [ctypes.c_char_p]
+    lib.opencc_convert_utf8.restype = ctypes.c_void_p
+    lib.opencc_convert_utf8.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t]
+    lib.opencc_convert_utf8_free.argtypes = [ctypes.c_void_p]
+    h = lib.opencc_open(config.encode("ascii"))
+    if not h or h == ctypes.c_void_p(-1).value:
+        raise OSError("opencc_open(%s) failed" % config)
+
+    def convert(text):
+        b = text.encode("utf-8", "surrogatepass")
+        p = lib.opencc_convert_utf8(h, b, len(b))
+        if not p:
+            raise OSError("opencc_convert_utf8 failed")
+        out = ctypes.string_at(p).decode("utf-8", "replace")
+        lib.opencc_convert_utf8_free(p)
+        return out
+
+    return convert
+
+
 def s2t_lines(lines):
-    """OpenCC s2t of each line: ctypes first (as ../shared/bench/zhtools.py), else the command."""
+    """OpenCC s2t of each line: ctypes first, else the command."""
     text = "\n".join(lines) + "\n"
     try:
-        lib = ctypes.CDLL(ctypes.util.find_library("opencc") or "libopencc.so.1.1")
-        lib.opencc_open.restype = ctypes.c_void_p
-        lib.opencc_open.argtypes = [ctypes.c_char_p]
-        lib.opencc_convert_utf8.restype = ctypes.c_void_p
-        lib.opencc_convert_utf8.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t]
-        lib.opencc_convert_utf8_free.argtypes = [ctypes.c_void_p]
-        h = lib.opencc_open(b"s2t.json")
-        if not h or h == ctypes.c_void_p(-1).value:
-            raise OSError("opencc_open failed")
-        b = text.encode("utf-8")
-        p = lib.opencc_convert_utf8(h, b, len(b))
-        out = ctypes.string_at(p).decode("utf-8")
-        lib.opencc_convert_utf8_free(p)
+        out = opencc_converter("s2t.json")(text)
     except OSError:
         if not shutil.which("opencc"):
             raise SystemExit("make_data: OpenCC not found (apt-get install libopencc1.1 opencc)")

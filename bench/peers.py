@@ -33,32 +33,24 @@ import os
 import subprocess
 import sys
 
-# ---- OpenCC and uchardet through ctypes ---------------------------------------------------
+from make_data import opencc_converter  # (bench/, beside this script)
 
-_opencc = None
+# ---- OpenCC (make_data.py's) and uchardet through ctypes ---------------------------------
+
+_t2s = None
 
 
 def t2s(text):
-    global _opencc
-    if _opencc is None:
-        lib = ctypes.CDLL(ctypes.util.find_library("opencc") or "libopencc.so.1.1")
-        lib.opencc_open.restype = ctypes.c_void_p
-        lib.opencc_open.argtypes = [ctypes.c_char_p]
-        lib.opencc_convert_utf8.restype = ctypes.c_void_p
-        lib.opencc_convert_utf8.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t]
-        lib.opencc_convert_utf8_free.argtypes = [ctypes.c_void_p]
-        handle = lib.opencc_open(b"t2s.json")
-        if not handle or handle == ctypes.c_void_p(-1).value:
-            sys.exit("peers.py: OpenCC's t2s.json not found (apt-get install libopencc-data)")
-        _opencc = (lib, handle)
-    lib, handle = _opencc
-    raw = text.encode("utf-8", "surrogatepass")
-    p = lib.opencc_convert_utf8(handle, raw, len(raw))
-    if not p:
+    global _t2s
+    if _t2s is None:
+        try:
+            _t2s = opencc_converter("t2s.json")
+        except OSError:
+            sys.exit("peers.py: OpenCC's t2s not found (apt-get install libopencc1.1 libopencc-data)")
+    try:
+        return _t2s(text)
+    except OSError:
         return text
-    out = ctypes.string_at(p).decode("utf-8", "replace")
-    lib.opencc_convert_utf8_free(p)
-    return out
 
 
 _uchardet = None
