@@ -12,7 +12,8 @@
  *
  * times the repair of every record ("input" or "input_b64", as libfix-eval reads them; each
  * repeated for at least 2 ms) and prints the time per byte by input size: median, 99th
- * percentile, worst, how many records take over 1 us a byte, and the longest single repair. */
+ * percentile, worst, how many records take over 1 us a byte, and the longest single repair.
+ * -o FILE also writes one line per record: its "id", its length in bytes and ns per byte. */
 #define _POSIX_C_SOURCE 200809L /* strdup, clock_gettime, pthread barriers under -std=c11 */
 #include <stdint.h>
 #include <stdio.h>
@@ -178,18 +179,25 @@ static int cmp_timing(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
-static int run_records(libfix_ctx *ctx, const char *path) {
+static int run_records(libfix_ctx *ctx, const char *path, const char *per_record) {
     FILE *f = fopen(path, "r");
     if (!f) {
         perror(path);
         return 1;
     }
+    FILE *out = NULL;
+    if (per_record && !(out = fopen(per_record, "w"))) {
+        perror(per_record);
+        fclose(f);
+        return 1;
+    }
     char *line = NULL;
     size_t cap = 0, nt = 0, capt = 0;
     timing *t = NULL;
-    lfx_buf input, raw;
+    lfx_buf input, raw, id;
     lfx_buf_init(&input);
     lfx_buf_init(&raw);
+    lfx_buf_init(&id);
     while (getline(&line, &cap, f) > 0) {
         const lfx_buf *src = &input;
         if (!lfx_json_get_string(line, "input", &input)) {
@@ -206,12 +214,22 @@ static int run_records(libfix_ctx *ctx, const char *path) {
         }
         t[nt].n = src->len;
         t[nt].nspb = per_call * 1e9 / (double)(src->len ? src->len : 1);
+        if (out) {
+            if (!lfx_json_get_string(line, "id", &id)) id.len = 0;
+            fprintf(out, "%.*s\t%zu\t%.0f\n", (int)id.len, (const char *)id.data, src->len,
+                    t[nt].nspb);
+        }
         nt++;
     }
     free(line);
     fclose(f);
     lfx_buf_free(&input);
     lfx_buf_free(&raw);
+    lfx_buf_free(&id);
+    if (out && fclose(out) != 0) {
+        perror(per_record);
+        return 1;
+    }
     static const size_t lo[] = {0, 50, 100, 256, 1024}, hi[] = {50, 100, 256, 1024, (size_t)-1};
     printf("%-12s %6s %10s %10s %10s %8s %12s\n", "bytes", "n", "median", "p99", "worst", ">1us/B",
            "longest");
@@ -246,7 +264,7 @@ int main(int argc, char **argv) {
     size_t max = (size_t)1 << 20;
     double cap = 120;
     const char *only[N_GENS];
-    const char *records = NULL;
+    const char *records = NULL, *per_record = NULL;
     size_t n_only = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-m") == 0 && i + 1 < argc)
@@ -257,8 +275,10 @@ int main(int argc, char **argv) {
             only[n_only++] = argv[++i];
         else if (strcmp(argv[i], "-r") == 0 && i + 1 < argc)
             records = argv[++i];
+        else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+            per_record = argv[++i];
         else {
-            fprintf(stderr, "usage: %s [-m MAX_BYTES] [-c SECONDS] [-g NAME]... | -r RECORDS.jsonl\n", argv[0]);
+            fprintf(stderr, "usage: %s [-m MAX_BYTES] [-c SECONDS] [-g NAME]... | -r RECORDS.jsonl [-o FILE]\n", argv[0]);
             return 2;
         }
     }
@@ -267,7 +287,7 @@ int main(int argc, char **argv) {
     libfix_ctx *ctx = libfix_new(NULL, NULL);
     if (!ctx) return 1;
     if (records) {
-        int rc = run_records(ctx, records);
+        int rc = run_records(ctx, records, per_record);
         libfix_free(ctx);
         return rc;
     }
