@@ -45,6 +45,7 @@
 #define NEED_ESCAPE 16u
 #define NEED_WIDTH 32u /* non-ASCII text, when full-width punctuation is to be restored */
 #define NEED_ANY_DAMAGE (NEED_DAMAGE | NEED_LATIN)
+#define NEED_SPARSE 64u /* (classify_cps) NEED_DAMAGE only for rare characters no mojibake's density */
 
 /* Per BMP code point: the low three bits are NEED_DAMAGE, NEED_SCRIPT, NEED_LATIN; the high
  * five how rare it is (half bits above RARE_BITS, at most 15.5). One load per character. */
@@ -184,10 +185,17 @@ static unsigned classify_line(const uint8_t *s, size_t n) {
  * does it still hold? Text that one layer has just come off may well hold another, so a short
  * line needs only rare characters worth half a bit per character here (a word or two of
  * mojibake are many bits each); a long line (a unit holds many) is judged as input lines are,
- * or every page of real text would look damaged for its few rare words. */
+ * or every page of real text would look damaged for its few rare words. Even so a long line
+ * that names its few rare words often (按钮 three times) reaches the limit: when no run of
+ * SHORT_LINE_CPS characters holds more than a short line may, and nothing else looks like
+ * damage, NEED_SPARSE says so, and the search may stop at such a text (no_damage_left). */
 #define SHORT_LINE_CPS 16
 static unsigned classify_cps(const uint32_t *cp, size_t n) {
-    unsigned need = 0, excess = 0;
+    unsigned need = 0, excess = 0, other = 0;
+    /* the rare characters of real text are spread out, mojibake's come in runs: the last
+     * SHORT_LINE_CPS excesses, and whether some such window held more than a short line may */
+    uint8_t win[SHORT_LINE_CPS] = {0};
+    unsigned wsum = 0, dense = 0;
     size_t line0 = 0;
     for (size_t i = 0; i <= n; i++) {
         if (i == n || cp[i] == '\n') {
@@ -197,16 +205,28 @@ static unsigned classify_cps(const uint32_t *cp, size_t n) {
             continue;
         }
         uint32_t c = cp[i];
+        unsigned e = 0;
         if (c < 0x80) {
-            if (c == '?' && ((i > 0 && cp[i - 1] >= 0x80) || (i + 1 < n && cp[i + 1] >= 0x80))) need |= NEED_DAMAGE;
-            continue;
+            if (c == '?' && ((i > 0 && cp[i - 1] >= 0x80) || (i + 1 < n && cp[i + 1] >= 0x80))) other |= NEED_DAMAGE;
+        } else {
+            other |= cp_class(c);
+            e = cp_excess(c);
+            excess += e;
+            if (is_greek_cyrillic(c) && ((i > 0 && is_cjk_cp(cp[i - 1])) || (i + 1 < n && is_cjk_cp(cp[i + 1]))))
+                other |= NEED_DAMAGE;
         }
-        need |= cp_class(c);
-        excess += cp_excess(c);
-        if (is_greek_cyrillic(c) && ((i > 0 && is_cjk_cp(cp[i - 1])) || (i + 1 < n && is_cjk_cp(cp[i + 1]))))
-            need |= NEED_DAMAGE;
+        wsum += e - win[i % SHORT_LINE_CPS];
+        win[i % SHORT_LINE_CPS] = (uint8_t)e;
+        dense |= wsum > SHORT_LINE_CPS;
     }
-    return need;
+    if ((need & NEED_DAMAGE) && !dense && !(other & NEED_DAMAGE)) need |= NEED_SPARSE;
+    return need | other;
+}
+
+/* Does a candidate whose classify_cps() is need hold no trace of a layer's damage? Its rare
+ * characters may be real text's, spread out as real text's are. */
+static int no_damage_left(unsigned need) {
+    return (need & NEED_ANY_DAMAGE) == 0 || (need & (NEED_SPARSE | NEED_LATIN)) == NEED_SPARSE;
 }
 
 /* ---- text layers ----------------------------------------------------------------------- */
@@ -496,7 +516,7 @@ static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps 
                             at = worst;
                         }
                     }
-                    int settled = (c.need & NEED_ANY_DAMAGE) == 0 && c.cost < SETTLED_BITS * (double)c.text.len;
+                    int settled = no_damage_left(c.need) && c.cost < SETTLED_BITS * (double)c.text.len;
                     if (at >= 0)
                         next[at] = c;
                     else
