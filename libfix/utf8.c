@@ -59,6 +59,33 @@ size_t lfx_utf8_valid_prefix(const uint8_t *s, size_t n) {
 size_t lfx_utf8_decode_lossy(const uint8_t *s, size_t n, lfx_u32 *out) {
     size_t bad = 0;
     size_t i = 0;
+    /* (at most a code point a byte: room for all of them, then ASCII and the three-byte
+     * characters of Chinese text without a call each) */
+    if (lfx_u32_reserve(out, n) == 0) {
+        uint32_t *o = out->data + out->len;
+        while (i < n) {
+            uint8_t c = s[i];
+            if (c < 0x80) {
+                *o++ = c;
+                i++;
+            } else if (c >= 0xE1 && c <= 0xEC && i + 2 < n && (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
+                *o++ = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
+                i += 3;
+            } else {
+                uint32_t cp;
+                size_t k = lfx_utf8_next(s + i, n - i, &cp);
+                if (k == 0) {
+                    cp = 0xFFFD;
+                    k = 1;
+                    bad++;
+                }
+                *o++ = cp;
+                i += k;
+            }
+        }
+        out->len = (size_t)(o - out->data);
+        return bad;
+    }
     while (i < n) {
         uint32_t cp;
         size_t k = lfx_utf8_next(s + i, n - i, &cp);
@@ -101,8 +128,22 @@ int lfx_utf8_put(uint8_t out[4], uint32_t cp) {
 }
 
 void lfx_utf8_encode(const uint32_t *cp, size_t n, lfx_buf *out) {
-    lfx_buf_reserve(out, n * 3);
-    for (size_t i = 0; i < n; i++) lfx_buf_put_utf8(out, cp[i]);
+    /* (room for four bytes each, then written in place: a repaired line is encoded once per
+     * pass, and appending a character at a time was a tenth of a short garbled line's work) */
+    if (n > SIZE_MAX / 8 || lfx_buf_reserve(out, n * 4)) return;
+    uint8_t *o = out->data + out->len;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t c = cp[i];
+        if (c < 0x80) {
+            *o++ = (uint8_t)c;
+            continue;
+        }
+        int k = lfx_utf8_put(o, c);
+        if (k == 0) k = lfx_utf8_put(o, 0xFFFD); /* (a surrogate or beyond U+10FFFF) */
+        o += k;
+    }
+    out->len = (size_t)(o - out->data);
+    out->data[out->len] = 0;
 }
 
 int lfx_utf8_has_fffd(const uint8_t *s, size_t n) {
