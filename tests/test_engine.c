@@ -516,6 +516,42 @@ static void test_brackets_pair_across_the_span(void **state) {
     check_parts_repaired(c, 1);
 }
 
+/* A parenthesis the span opened, lost to a '?' like the one that closes it: the closing one is
+ * guessed from the state that opened it (texts of mine; every one read as a space pair before). */
+static void test_parenthesis_closed_in_span(void **state) {
+    (void)state;
+    static const struct {
+        const char *text;
+        int times; /* read as cp936 once or twice */
+    } t[] = {
+        {"这个函数返回一个整数(表示错误代码)。", 2},
+        {"系统会自动保存当前的设置(包括窗口大小)。", 2},
+        {"如果没有找到匹配项(或者文件为空)，程序将退出。", 1},
+        {"如果没有找到匹配项(或者文件为空)，程序将退出。", 2},
+        {"这个命令需要管理员权限(请使用超级用户)。", 2},
+        {"删除文件之前会询问用户(除非使用强制选项)。", 2},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+        lfx_buf g[2];
+        lfx_buf_init(&g[0]);
+        lfx_buf_init(&g[1]);
+        append_read_as(LFX_CP936WIN, (const uint8_t *)t[i].text, strlen(t[i].text), &g[0]);
+        if (t[i].times == 2) append_read_as(LFX_CP936WIN, g[0].data, g[0].len, &g[1]);
+        const lfx_buf *in = &g[t[i].times - 1];
+        /* (the damage took a parenthesis: the test is about guessing it) */
+        assert_true(memchr(in->data, '(', in->len) == NULL || memchr(in->data, ')', in->len) == NULL);
+        libfix_result r;
+        repair_ok((const char *)in->data, in->len, &r);
+        if (strcmp(r.text, t[i].text) != 0)
+            fail_msg("%s read as cp936 %s: %.*s\n  repaired as %s", t[i].text, t[i].times == 2 ? "twice" : "once",
+                     (int)in->len, (const char *)in->data, r.text);
+        assert_true(r.flags & LIBFIX_LOSSY);
+        libfix_result_clear(&r);
+        lfx_buf_free(&g[0]);
+        lfx_buf_free(&g[1]);
+    }
+}
+
 /* A damaged field decoded on its own ends in a lead byte with nothing after it ('?' for the
  * last byte of 。), and clean text follows. */
 static void test_damaged_stretch_ends_in_lone_lead(void **state) {
@@ -797,6 +833,7 @@ int main(void) {
         cmocka_unit_test(test_big5_read_as_gbk_gb2312_beside_traditional),
         cmocka_unit_test(test_long_lossy_line),
         cmocka_unit_test(test_brackets_pair_across_the_span),
+        cmocka_unit_test(test_parenthesis_closed_in_span),
         cmocka_unit_test(test_greek_cyrillic_next_to_han),
         cmocka_unit_test(test_damaged_stretch_ends_in_lone_lead),
         cmocka_unit_test(test_characters_lost_whole),
