@@ -111,6 +111,9 @@ int lfx_iconv_decode(const char *charset, const uint8_t *b, size_t n, lfx_buf *u
  * text) under the model of Simplified Chinese text (which also knows ASCII, kana, Hangul and
  * symbols, at lower probability). Lower is better. Thread-safe, read-only tables. */
 float lfx_model_cost(uint32_t prev, uint32_t cp);
+/* Cost of cp with nothing known before it (lfx_model_cost(0, cp) is its cost at the start of a
+ * text, where the characters that begin clauses are likelier). */
+float lfx_model_cost_alone(uint32_t cp);
 /* Cost of cp after prev2 prev: inside a word, Han trigrams refine the pair. */
 float lfx_model_cost3(uint32_t prev2, uint32_t prev, uint32_t cp);
 /* How rare a code point is, in bits, out of context (for Han: its frequency in any position). */

@@ -225,7 +225,8 @@ static int is_cjkish(enum cls k) {
     return k == C_HAN || k == C_HANX || k == C_CJK_PUNCT || k == C_FW_PUNCT;
 }
 
-static float model_cost(uint32_t prev, uint32_t c) {
+/* The cost of c after prev; text_start: prev is 0 for the start of a text, not for no context */
+static float model_cost_x(uint32_t prev, uint32_t c, int text_start) {
     enum cls k = classify_fast(c);
     enum cls pk = prev ? classify_fast(prev) : C_ASCII_EOL;
     float cost;
@@ -242,6 +243,9 @@ static float model_cost(uint32_t prev, uint32_t c) {
             if (pm >= 0) cost += lfx_mark_next[pm * LFX_N_NEXT_CLASSES] * 0.125f; /* (class 0: Han) */
             if (pm >= 0 && pm < CLAUSE_MARKS) cost += lfx_han_after_mark[c - LFX_HAN_LO] * 0.125f;
         }
+        /* and at the start of a text, the characters that begin clauses: a text (a field, a
+         * line of a list, a message) begins one (从 2.0 版开始, not 他 2.0) */
+        if (text_start) cost += lfx_han_after_mark[c - LFX_HAN_LO] * 0.125f;
         if (pk == C_HANGUL) cost += 8.0f; /* Korean text rarely puts Han next to Hangul */
         return cost;
     case C_HANX: cost = 24.0f; break;
@@ -344,6 +348,8 @@ static float model_cost(uint32_t prev, uint32_t c) {
     return cost;
 }
 
+static float model_cost(uint32_t prev, uint32_t c) { return model_cost_x(prev, c, prev == 0); }
+
 /* The cost of c after prev2, prev; *k as for han_triple (K_UNKNOWN out of a run of Han). */
 static float model_cost3_k(uint32_t prev2, uint32_t prev, uint32_t c, int32_t *k) {
     if (prev2 >= LFX_HAN_LO && prev2 <= LFX_HAN_HI && prev >= LFX_HAN_LO && prev <= LFX_HAN_HI &&
@@ -379,6 +385,11 @@ float lfx_model_sum(const uint32_t *cp, size_t n, uint32_t prev2, uint32_t prev)
 float lfx_model_cost(uint32_t prev, uint32_t c) {
     pthread_once(&g_model_once, model_init);
     return model_cost(prev, c);
+}
+
+float lfx_model_cost_alone(uint32_t c) {
+    pthread_once(&g_model_once, model_init);
+    return model_cost_x(0, c, 0);
 }
 
 float lfx_model_cost3(uint32_t prev2, uint32_t prev, uint32_t c) {

@@ -208,7 +208,7 @@ static void build_h(void) {
         for (int b = 0; b < 64; b++) g_h_utf8_2[a][b] = 1e9f;
     for (uint32_t cp = 0x80; cp < 0x10000; cp++) {
         if (cp >= 0xD800 && cp <= 0xDFFF) continue;
-        float c = lfx_model_cost(0, cp), cu = c;
+        float c = lfx_model_cost_alone(cp), cu = c;
         /* (a mark costs more at the start of a text than after a word: optimistic is after one,
          * for the UTF-8 characters begun, whose last bytes a decoder lost: 。 at a line's end) */
         if (!is_han(cp)) {

@@ -552,6 +552,37 @@ static void test_parenthesis_closed_in_span(void **state) {
     }
 }
 
+/* A text begins a clause: the first character, its last byte swallowed with the space after it,
+ * is guessed among those that begin clauses (texts of mine; every one came back with 他, 由, 和
+ * or 小 before). */
+static void test_text_begins_a_clause(void **state) {
+    (void)state;
+    static const struct {
+        const char *text;
+        int times; /* read as cp936 once or twice */
+    } t[] = {
+        {"从 2.0 版开始支持这个选项。", 1}, {"用 ls 命令列出目录内容。", 1},   {"从 Debian 仓库下载软件包。", 1},
+        {"用 -o 指定输出文件。", 1},        {"在 Linux 系统上运行。", 2},      {"将 HOME 目录作为默认位置。", 1},
+        {"将 HOME 目录作为默认位置。", 2},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+        lfx_buf g[2];
+        lfx_buf_init(&g[0]);
+        lfx_buf_init(&g[1]);
+        append_read_as(LFX_CP936WIN, (const uint8_t *)t[i].text, strlen(t[i].text), &g[0]);
+        if (t[i].times == 2) append_read_as(LFX_CP936WIN, g[0].data, g[0].len, &g[1]);
+        const lfx_buf *in = &g[t[i].times - 1];
+        libfix_result r;
+        repair_ok((const char *)in->data, in->len, &r);
+        if (strcmp(r.text, t[i].text) != 0)
+            fail_msg("%s read as cp936 %s: %.*s\n  repaired as %s", t[i].text, t[i].times == 2 ? "twice" : "once",
+                     (int)in->len, (const char *)in->data, r.text);
+        libfix_result_clear(&r);
+        lfx_buf_free(&g[0]);
+        lfx_buf_free(&g[1]);
+    }
+}
+
 /* A damaged field decoded on its own ends in a lead byte with nothing after it ('?' for the
  * last byte of 。), and clean text follows. */
 static void test_damaged_stretch_ends_in_lone_lead(void **state) {
@@ -834,6 +865,7 @@ int main(void) {
         cmocka_unit_test(test_long_lossy_line),
         cmocka_unit_test(test_brackets_pair_across_the_span),
         cmocka_unit_test(test_parenthesis_closed_in_span),
+        cmocka_unit_test(test_text_begins_a_clause),
         cmocka_unit_test(test_greek_cyrillic_next_to_han),
         cmocka_unit_test(test_damaged_stretch_ends_in_lone_lead),
         cmocka_unit_test(test_characters_lost_whole),
