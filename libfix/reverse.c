@@ -1468,6 +1468,7 @@ typedef struct cspan {
     int unless_alone; /* a Big5 reading of GB2312 characters only: taken only beside one that is
                        * Traditional (the same damage), never alone (clean text that reads so) */
     int emitted;      /* replaced in the output */
+    int marks_only;   /* too weak to replace, but its guesses go to the marked text (see below) */
 } cspan;
 
 /* Does in[a..b) hold a code point above Latin-1 (cp1252's specials: the step is named so)? */
@@ -1873,6 +1874,25 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                         drop_taken += dropped;
                         a = b;
                         taken = 1;
+                    } else if (mp && g > 0 && guessed > 0 && !dropped && !(flags & LFX_REV_STRONG_ONLY)) {
+                        /* A guess too weak to replace the span: the layer under it judges the
+                         * guessed characters in the context it restores (UTF-8 read as cp936 twice:
+                         * the outer layer's 涓? for 娑? is mojibake either way, and only the inner
+                         * layer reads 与 in it). Kept for the marked text alone. */
+                        cspan *cs = span_new(&spans, &nspans, &capspans);
+                        if (!cs) {
+                            out->failed = 1;
+                            break;
+                        }
+                        cs->start = r0 + a;
+                        cs->end = r0 + b;
+                        cs->dstart = d0;
+                        cs->dlen = pool.len - d0;
+                        cs->gain = g;
+                        cs->guessed = guessed;
+                        cs->marks_only = 1;
+                        a = b;
+                        taken = 1;
                     } else {
                         if (dropped && ndw < MAX_DROP_WEAK &&
                             g + DROP_CREDIT_BITS * (float)guessed > MARGIN_WEAK_A + MARGIN_WEAK_B * c_old) {
@@ -2019,6 +2039,10 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
     for (size_t s = 0; s < nspans && any_strong && !out->failed; s++) {
         cspan *cs = &spans[s];
         if (strong_only && !cs->strong) continue;
+        if (cs->marks_only) {
+            for (size_t k = 0; mp && k < cs->dlen; k++) nmarks += lfx_is_set_mark(mpool.data[cs->dstart + k]);
+            continue;
+        }
         if (cs->unless_alone && !any_traditional) continue;
         for (size_t k = at; k < cs->start; k++) lfx_u32_push(out, in[k]);
         for (size_t k = 0; k < cs->dlen; k++) lfx_u32_push(out, pool.data[cs->dstart + k]);
@@ -2038,7 +2062,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
         /* the same text with the marks (only when there are any: it is a copy of the text) */
         at = 0;
         for (size_t s = 0; s < nspans; s++) {
-            if (!spans[s].emitted) continue;
+            if (!spans[s].emitted && !spans[s].marks_only) continue;
             for (size_t k = at; k < spans[s].start; k++) lfx_u32_push(marked, in[k]);
             for (size_t k = 0; k < spans[s].dlen; k++) lfx_u32_push(marked, mpool.data[spans[s].dstart + k]);
             at = spans[s].end;
