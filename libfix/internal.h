@@ -116,6 +116,10 @@ float lfx_model_cost(uint32_t prev, uint32_t cp);
 float lfx_model_cost_alone(uint32_t cp);
 /* Cost of cp after prev2 prev: inside a word, Han trigrams refine the pair. */
 float lfx_model_cost3(uint32_t prev2, uint32_t prev, uint32_t cp);
+/* Is c a question word (谁 怎 什 哪 何 吗 呢)? And the bits ：；？！ cost more (less: negative) at
+ * the end of a clause that holds one (asked) or not, than at a clause's end in general. */
+int lfx_model_question_word(uint32_t c);
+float lfx_model_question_bits(uint32_t mark, int asked);
 /* How rare a code point is, in bits, out of context (for Han: its frequency in any position). */
 float lfx_model_unigram(uint32_t cp);
 /* The cheapest known pair of Han character a followed by one in [lo, hi] (bits; 1e9: none). */

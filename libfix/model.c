@@ -461,6 +461,17 @@ float lfx_model_pair_floor(uint32_t a, uint32_t lo, uint32_t hi) {
     return best;
 }
 
+int lfx_model_question_word(uint32_t c) {
+    for (int i = 0; i < LFX_N_QUESTION_WORDS; i++)
+        if (c == lfx_question_words[i]) return 1;
+    return 0;
+}
+
+float lfx_model_question_bits(uint32_t mark, int asked) {
+    int m = mark == 0xFF1A ? 0 : mark == 0xFF1B ? 1 : mark == 0xFF1F ? 2 : mark == 0xFF01 ? 3 : -1;
+    return m < 0 ? 0.0f : lfx_question_bits[m * 2 + (asked ? 0 : 1)] * 0.125f;
+}
+
 float lfx_model_unigram(uint32_t c) {
     if (c >= LFX_HAN_LO && c <= LFX_HAN_HI) return lfx_han_cost[c - LFX_HAN_LO] * 0.125f;
     return lfx_model_cost(0, c);

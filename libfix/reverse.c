@@ -116,6 +116,11 @@ static int orig_take(lfx_orig o, uint8_t *carry, uint8_t *ncarry, uint32_t *out)
 static int is_open(uint32_t c) { return c == '(' || c == 0xFF08 || c == 0x300A; }
 static int is_close(uint32_t c) { return c == ')' || c == 0xFF09 || c == 0x300B; }
 static int is_han(uint32_t c) { return c >= 0x3400 && c <= 0x9FFF; }
+/* ，。、：；？！ and a line end, after which a clause begins */
+static int ends_clause(uint32_t c) {
+    if (c < 0xFF01) return c == '\n' || c == 0x3001 || c == 0x3002; /* (Han text: two compares) */
+    return c == 0xFF0C || c == 0xFF1A || c == 0xFF1B || c == 0xFF1F || c == 0xFF01;
+}
 static int is_cjk_punct(uint32_t c) { return (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x2010 && c <= 0x2027); }
 /* The length of the UTF-8 character lead byte c0 begins (0: not a lead byte). */
 static int utf8_need(uint8_t c0) { return c0 >= 0xF0 ? 4 : c0 >= 0xE0 ? 3 : c0 >= 0xC0 ? 2 : 0; }
@@ -147,6 +152,7 @@ typedef struct bstate {
     uint32_t guessed; /* unknown bytes filled so far */
     uint8_t depth;    /* brackets opened in the span and not yet closed */
     uint8_t pdepth;   /* of them, ASCII parentheses */
+    uint8_t asked;    /* a question word since the clause began (lfx_model_question_word) */
     uint8_t closed;   /* brackets the span closed that it did not open */
     uint8_t gmask;    /* which bytes of the carry were guessed (bit k: carry[k]) */
 } bstate;
@@ -201,7 +207,15 @@ static pthread_once_t g_h_once = PTHREAD_ONCE_INIT;
 static uint8_t g_fb_class[256];
 static uint8_t fb_class(uint8_t x);
 
+/* the question words (lfx_model_question_word) among the Han characters, a bit each */
+static uint8_t g_question[(0x9FFF - 0x3400 + 1 + 7) / 8];
+static int is_question_word(uint32_t c) {
+    return c >= 0x3400 && c <= 0x9FFF && ((g_question[(c - 0x3400) >> 3] >> ((c - 0x3400) & 7)) & 1);
+}
+
 static void build_h(void) {
+    for (uint32_t c = 0x3400; c <= 0x9FFF; c++)
+        if (lfx_model_question_word(c)) g_question[(c - 0x3400) >> 3] |= (uint8_t)(1u << ((c - 0x3400) & 7));
     for (int x = 0; x < 256; x++) g_fb_class[x] = fb_class((uint8_t)x);
     for (int i = 0; i < 256; i++) g_h_utf8_1[i] = g_h_gbk[i] = g_h_big5[i] = 1e9f;
     for (int a = 0; a < 16; a++)
@@ -369,6 +383,14 @@ static void offer(beam_ctx *bc, const bstate *s, const uint8_t *b, int n, float 
         if (gm_used && !likely_guess(cps[i])) cost += GUESS_RARE_BITS;
         last2 = last;
         last = cps[i];
+        /* ？ ends a clause with a question word in it, ： ； ！ one without (如何？ 如下：): the
+         * mark, guessed or not, costs what the corpus says of it at such a clause's end */
+        if (ends_clause(cps[i])) {
+            cost += lfx_model_question_bits(cps[i], t.asked);
+            t.asked = 0;
+        } else if (is_question_word(cps[i])) {
+            t.asked = 1;
+        }
         /* brackets come in pairs: a closing one that nothing opened is unlikely text */
         if (is_open(cps[i])) {
             if (t.depth < 255) t.depth++;
@@ -398,7 +420,7 @@ static void offer(beam_ctx *bc, const bstate *s, const uint8_t *b, int n, float 
     /* the same (carry, last two characters, ...) kept already: the cheaper stays. The key is a
      * hash of what makes states the same, compared first. */
     uint32_t key = (last * 0x9E3779B1u) ^ (last2 * 0x85EBCA77u) ^ ((uint32_t)t.ncarry << 24) ^
-                   ((uint32_t)t.fffd_prev << 31) ^ ((uint32_t)t.depth << 16) ^ ((uint32_t)t.pdepth << 12) ^ ((uint32_t)t.closed << 20) ^
+                   ((uint32_t)t.fffd_prev << 31) ^ ((uint32_t)t.depth << 16) ^ ((uint32_t)t.pdepth << 12) ^ ((uint32_t)t.asked << 30) ^ ((uint32_t)t.closed << 20) ^
                    ((uint32_t)t.fffd_byte << 8);
     for (int i = 0; i < t.ncarry; i++) key = (key ^ t.carry[i]) * 0x01000193u;
     int at = -1;
@@ -406,7 +428,7 @@ static void offer(beam_ctx *bc, const bstate *s, const uint8_t *b, int n, float 
         if (bc->nkey[i] != key) continue;
         bstate *o = &bc->next[i];
         if (o->ncarry == t.ncarry && o->last == last && o->last2 == last2 && o->fffd_prev == t.fffd_prev &&
-            o->depth == t.depth && o->pdepth == t.pdepth && o->closed == t.closed && o->fffd_byte == t.fffd_byte &&
+            o->depth == t.depth && o->pdepth == t.pdepth && o->asked == t.asked && o->closed == t.closed && o->fffd_byte == t.fffd_byte &&
             same_bytes(o->carry, t.carry, t.ncarry)) {
             if (rank >= bc->nrank[i]) return;
             at = i;
@@ -908,7 +930,7 @@ static void reverse_from(lfx_u32 *v, size_t start) {
  * *cost (without the transition to after) and *guessed. mout: NULL, or where to append the
  * same code points with set marks for those with a guessed byte (a UTF-8 original). */
 static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n, uint32_t prev2, uint32_t prev,
-                       uint32_t after, const int around[4], long *budget, lfx_u32 *out, lfx_u32 *mout,
+                       uint32_t after, const int around[5], long *budget, lfx_u32 *out, lfx_u32 *mout,
                        float *cost, uint32_t *guessed) {
     pthread_once(&g_h_once, build_h);
     beam_ctx bc;
@@ -924,6 +946,7 @@ static int beam_decode(lfx_orig orig, lfx_seen seen, const slot *slots, size_t n
     bc.cur[0].last = prev;
     bc.cur[0].last2 = prev2;
     bc.cur[0].hist = -1;
+    bc.cur[0].asked = (uint8_t)around[4];
     bc.ncur = 1;
     int finished = 0;
     for (size_t i = 0; i < n && !bc.failed; i++) {
@@ -1367,6 +1390,25 @@ static inline int bracket_at(const lfx_layer *L, const uint32_t *in, size_t k, i
  * closing ones after it, with no other '?' (another place a bracket could have been lost) in
  * between? Those that pair with each other across the span cancel: out[0] is what the span may
  * close, out[1] what it may open. Looks at most 256 code points each way. */
+/* Does the clause in[pos] is part of hold a question word before it? One pass over the text
+ * the first time it is asked, a bit per position into *bits (freed by the caller). */
+static int asked_before(const uint32_t *in, size_t n, size_t pos, uint8_t **bits, uint8_t *small, size_t nsmall) {
+    if (!*bits) {
+        uint8_t *b = n / 8 + 1 <= nsmall ? memset(small, 0, nsmall) : calloc(n / 8 + 1, 1);
+        if (!b) return 0; /* (a guess about a mark, not a repair: without memory, none) */
+        int asked = 0;
+        for (size_t k = 0; k < n; k++) {
+            if (asked) b[k >> 3] |= (uint8_t)(1u << (k & 7));
+            if (ends_clause(in[k]))
+                asked = 0;
+            else if (is_question_word(in[k]))
+                asked = 1;
+        }
+        *bits = b;
+    }
+    return pos < n ? (*bits)[pos >> 3] >> (pos & 7) & 1 : 0;
+}
+
 static void bracket_context(const lfx_layer *L, const uint32_t *in, size_t n, size_t a, size_t b, int out[2]) {
     int depth = 0, opens = 0, closes = 0;
     size_t lo = a > 256 ? a - 256 : 0;
@@ -1636,6 +1678,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
     }
     int dbcs_orig = L->orig != ORIG_UTF8;
     int crlf = -1; /* crlf_lines(in, n), found out when a beam first needs it */
+    uint8_t *asked_bits = NULL, asked_small[64]; /* asked_before(), found out when a beam first needs it */
     size_t i = applies ? 0 : n;
     while (i < n) {
         if (is_ascii_run_breaker(in[i]) || (in[i] == '?' && (i + 1 >= n || in[i + 1] < 0x80) &&
@@ -1782,7 +1825,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                 float c_new;
                 uint32_t guessed = 0;
                 if (crlf < 0 && after == '\n') crlf = crlf_lines(in, n);
-                int around[4] = {0, 0, 0, after == '\n' && crlf > 0};
+                int around[5] = {0, 0, 0, after == '\n' && crlf > 0, asked_before(in, n, r0 + a, &asked_bits, asked_small, sizeof asked_small)};
                 if ((size_t)fixed != b - a) bracket_context(L, in, n, r0 + a, r0 + b, around);
                 around[2] = clean_after_ascii(in, n, r0 + b);
                 /* the beam has something to decide only where bytes are unknown: markers, or a
@@ -1817,7 +1860,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                         size_t d1 = pool.len;
                         uint32_t after_m = in[r0 + m];
                         float c_old_m = span_cost_as_is(slots, cost_in, in, n, r0, a, m), c_new_m = 0;
-                        int around_m[4] = {0, 0, 0, 0}; /* (a character follows: no line end) */
+                        int around_m[5] = {0, 0, 0, 0, around[4]}; /* (a character follows: no line end) */
                         bracket_context(L, in, n, r0 + a, r0 + m, around_m);
                         uint32_t guessed_m = 0;
                         if (beam_decode(L->orig, L->seen, slots + a, m - a, prev2, prev, after_m, around_m, budget,
@@ -2003,7 +2046,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                 if (cs->start == r0 + len) after = pool.data[cs->dstart];
             }
             if (crlf < 0 && after == '\n') crlf = crlf_lines(in, n);
-            int around[4] = {0, 0, 0, after == '\n' && crlf > 0};
+            int around[5] = {0, 0, 0, after == '\n' && crlf > 0, asked_before(in, n, r0, &asked_bits, asked_small, sizeof asked_small)};
             float c_new = 0;
             if (mp) mp->len = pool.len;
             int beam_ok = beam_decode(L->orig, L->seen, slots, len, prev2, prev, after, around, budget, &pool, mp,
@@ -2072,6 +2115,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
     }
     if (pool.failed || mpool.failed || (marked && marked->failed)) out->failed = 1;
     lfx_u32_free(&mpool);
+    if (asked_bits != asked_small) free(asked_bits);
     free(slots);
     free(spans);
     if (dec.failed) out->failed = 1;

@@ -586,6 +586,36 @@ static void test_text_begins_a_clause(void **state) {
     }
 }
 
+/* ：；？！ share their first two UTF-8 bytes: the one whose last byte was lost is ？ at the end
+ * of a clause with a question word in it (texts of mine; each came back with ： before). */
+static void test_question_mark_after_question_word(void **state) {
+    (void)state;
+    static const struct {
+        const char *text;
+        int times; /* read as cp936 once or twice */
+    } t[] = {
+        {"为什么系统没有响应？", 2},
+        {"哪个版本支持这种格式？", 1},
+        {"哪个版本支持这种格式？", 2},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+        lfx_buf g[2];
+        lfx_buf_init(&g[0]);
+        lfx_buf_init(&g[1]);
+        append_read_as(LFX_CP936WIN, (const uint8_t *)t[i].text, strlen(t[i].text), &g[0]);
+        if (t[i].times == 2) append_read_as(LFX_CP936WIN, g[0].data, g[0].len, &g[1]);
+        const lfx_buf *in = &g[t[i].times - 1];
+        libfix_result r;
+        repair_ok((const char *)in->data, in->len, &r);
+        if (strcmp(r.text, t[i].text) != 0)
+            fail_msg("%s read as cp936 %s: %.*s\n  repaired as %s", t[i].text, t[i].times == 2 ? "twice" : "once",
+                     (int)in->len, (const char *)in->data, r.text);
+        libfix_result_clear(&r);
+        lfx_buf_free(&g[0]);
+        lfx_buf_free(&g[1]);
+    }
+}
+
 /* A damaged field decoded on its own ends in a lead byte with nothing after it ('?' for the
  * last byte of 。), and clean text follows. */
 static void test_damaged_stretch_ends_in_lone_lead(void **state) {
@@ -869,6 +899,7 @@ int main(void) {
         cmocka_unit_test(test_brackets_pair_across_the_span),
         cmocka_unit_test(test_parenthesis_closed_in_span),
         cmocka_unit_test(test_text_begins_a_clause),
+        cmocka_unit_test(test_question_mark_after_question_word),
         cmocka_unit_test(test_greek_cyrillic_next_to_han),
         cmocka_unit_test(test_damaged_stretch_ends_in_lone_lead),
         cmocka_unit_test(test_characters_lost_whole),

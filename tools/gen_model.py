@@ -41,6 +41,8 @@ FLOOR_URO = 23.0               # unseen, CJK Unified Ideographs
 FLOOR_EXTA = 26.0              # unseen, Extension A
 MIN_PAIR = 3                   # pairs seen less often are left to the unigram back-off
 MARKS = "，。、：；？！“”（）《》"  # the marks whose choice after a character the corpus informs
+QUESTION_WORDS = "谁怎什哪何吗呢"  # in a clause that ends in ？ eight times in ten or more (manpages-zh)
+QUESTION_MARKS = "：；？！"        # the marks of a clause's end that share their first two UTF-8 bytes
 CLAUSE_MARKS = MARKS[:7]        # ，。、：；？！: marks after which a clause (and a word) starts
 MARK_PRIOR = 64.0              # pseudo-counts of the overall mark distribution per character
 MIN_MARKS = 20                 # characters followed by fewer marks keep the overall distribution
@@ -105,6 +107,7 @@ def read_manpages():
     after_mark = collections.Counter()
     mark_next = collections.Counter()
     mark_after_ascii = collections.Counter()
+    question = collections.Counter()
     triples = collections.Counter()
     for root, dirs, files in sorted(os.walk(MANPAGES)):
         dirs.sort()
@@ -138,6 +141,14 @@ def read_manpages():
                 for a, b, c in zip(line, line[1:], line[2:]):
                     if LO <= ord(a) <= HI and LO <= ord(b) <= HI and LO <= ord(c) <= HI:
                         triples[(a, b, c)] += 1
+                asked = False
+                for i, c in enumerate(line):
+                    if c in CLAUSE_MARKS:
+                        if c in QUESTION_MARKS and i > 0 and LO <= ord(line[i - 1]) <= HI:
+                            question[(c, asked)] += 1
+                        asked = False
+                    elif c in QUESTION_WORDS:
+                        asked = True
                 for a, b in zip(line, line[1:]):
                     if " " <= a <= "~" and LO <= ord(b) <= HI:
                         after_ascii[b] += 1
@@ -151,7 +162,8 @@ def read_manpages():
                             pair[(a, b)] += 1
                         elif b in MARKS:
                             marks[(a, b)] += 1
-    return pair, follow, marks, alone, after_ascii, before_ascii, after_digit, after_mark, mark_next, mark_after_ascii, triples
+    return (pair, follow, marks, alone, after_ascii, before_ascii, after_digit, after_mark, mark_next, mark_after_ascii,
+            triples, question)
 
 
 NEXT_CLASSES = ("han", "alnum", "space", "eol", "punct")  # what follows a mark (lfx_mark_next)
@@ -259,7 +271,8 @@ def main():
         pj[(ord(a), ord(b))] = la * 2.0 ** -start_cost[ord(b)] + (1 - la) * n / nonfinal
     # Running text: p = (1 - w) p_dict + w p_corpus for the pairs the corpus has shown, with the
     # Witten-Bell weight w = n(a) / (n(a) + kinds of followers of a).
-    cpair, cfollow, cmarks, calone, cafter, cbefore, cdigit, cmark, cmark_next, cmark_ascii, ctriples = read_manpages()
+    (cpair, cfollow, cmarks, calone, cafter, cbefore, cdigit, cmark, cmark_next, cmark_ascii, ctriples,
+     cquestion) = read_manpages()
     kinds = collections.Counter(a for (a, b), n in cpair.items() if n >= MIN_CORPUS_PAIR)
     for (a, b), n in cpair.items():
         if n < MIN_CORPUS_PAIR:
@@ -504,6 +517,17 @@ def main():
                for cp in range(LO, HI + 1)}
     d_alone = half_corpus(q_alone, calone)
 
+    # The mark that ends a clause with a question word in it, and one without (a ？ after 如何, a
+    # ： after 如下): per mark of QUESTION_MARKS, with a question word and without, log2(p(m) /
+    # p(m | asked)) among the four, p(m) over all clauses (half a count added to each).
+    n_asked = {a: sum(v for (m, b), v in cquestion.items() if b == a) for a in (True, False)}
+    n_all = sum(cquestion.values())
+    question_bits = []
+    for m in QUESTION_MARKS:
+        p_m = (cquestion[(m, True)] + cquestion[(m, False)] + 0.5) / (n_all + 2.0)
+        for a in (True, False):
+            question_bits.append(bits8(p_m / ((cquestion[(m, a)] + 0.5) / (n_asked[a] + 2.0))))
+
     def arr(ctype, name, values, per_line=24):
         lines = ["const %s %s[%d] = {" % (ctype, name, len(values))]
         for i in range(0, len(values), per_line):
@@ -538,6 +562,8 @@ def main():
         f.write(arr("int8_t", "lfx_han_before_ascii", [d_end[cp] for cp in range(LO, HI + 1)]) + "\n")
         f.write(arr("int8_t", "lfx_han_after_digit", [d_digit[cp] for cp in range(LO, HI + 1)]) + "\n")
         f.write(arr("int8_t", "lfx_han_after_mark", [d_mark[cp] for cp in range(LO, HI + 1)]) + "\n")
+        f.write(arr("uint16_t", "lfx_question_words", [ord(c) for c in QUESTION_WORDS]) + "\n")
+        f.write(arr("int8_t", "lfx_question_bits", question_bits) + "\n")
     print("han %d, pairs %d, trigrams %d (of running text %d)" % (HI - LO + 1, len(second), len(tri_third), n_running),
           file=sys.stderr)
 

@@ -42,4 +42,10 @@ extern const int8_t lfx_han_after_digit[LFX_HAN_HI - LFX_HAN_LO + 1]; /* eighths
                                                                         * digit and maybe a space */
 extern const int8_t lfx_han_after_mark[LFX_HAN_HI - LFX_HAN_LO + 1];  /* eighths of a bit, after
                                                                         * ，。、：；？！ */
+/* question words (a clause that holds one ends in ？ far more often), and per mark of ：；？！
+ * the bits it costs more at the end of a clause with one and without one, than at the end of a
+ * clause at all: [mark * 2 + (no question word)], eighths of a bit */
+#define LFX_N_QUESTION_WORDS 7
+extern const uint16_t lfx_question_words[LFX_N_QUESTION_WORDS];
+extern const int8_t lfx_question_bits[8];
 #endif
