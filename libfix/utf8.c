@@ -60,8 +60,8 @@ size_t lfx_utf8_decode_lossy(const uint8_t *s, size_t n, lfx_u32 *out) {
     size_t bad = 0;
     size_t i = 0;
     /* (at most a code point a byte: room for all of them, then ASCII and the three-byte
-     * characters of Chinese text without a call each) */
-    if (lfx_u32_reserve(out, n) == 0) {
+     * characters of Chinese text without a call each; nothing to decode may leave no buffer) */
+    if (n > 0 && lfx_u32_reserve(out, n) == 0) {
         uint32_t *o = out->data + out->len;
         while (i < n) {
             uint8_t c = s[i];
