@@ -1454,6 +1454,15 @@ static int is_ascii_run_breaker(uint32_t cp) { return cp < 0x80 && cp != '?'; }
 #define SET_BITS 24.0f /* a set mark: never text; any character it may stand for is cheaper */
 #define CHEAP_BITS_PER_CP 11.0f
 #define LOST_TRAILS_MAX 8 /* longest span of lost characters but for ASCII trail bytes */
+/* Are in[0..n) characters of GB2312's first level (the 3,755 common ones: clean text as it
+ * stands, where ASCII follows and gives no character to judge by)? */
+static int level1_run(const uint32_t *in, size_t n) {
+    for (size_t k = 0; k < n; k++) {
+        uint8_t b[4];
+        if (!is_han(in[k]) || lfx_encode_cp(LFX_GBK, in[k], b) != 2 || b[0] < 0xB0 || b[0] > 0xD7) return 0;
+    }
+    return n > 0;
+}
 
 /* Under a double-byte original, does slots[a..b) (in: the code points they were made of) hold a
  * U+FFFD, a wide character and an ASCII trail byte in a row? A lost lead byte knocked the pairs
@@ -1855,8 +1864,8 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                      * damaged stretch (the bytes of 注 spell ע): the span ending at the marker
                      * is tried too, and the one that gains more stands. */
                     size_t m = marker_end;
-                    if (ok && m > a && m < b && b - m <= SHORT_TAIL && after >= 0x80 && pool.len > d0 &&
-                        lfx_model_unigram(after) < CHEAP_BITS_PER_CP) {
+                    if (ok && m > a && m < b && b - m <= SHORT_TAIL && pool.len > d0 &&
+                        (after >= 0x80 ? lfx_model_unigram(after) < CHEAP_BITS_PER_CP : level1_run(in + r0 + m, b - m))) {
                         size_t d1 = pool.len;
                         uint32_t after_m = in[r0 + m];
                         float c_old_m = span_cost_as_is(slots, cost_in, in, n, r0, a, m), c_new_m = 0;

@@ -637,6 +637,12 @@ static void test_damaged_stretch_ends_in_lone_lead(void **state) {
     static const char *const f[] = {"g安装完成。", "cPython 程序现在可以运行了。"};
     check_parts_repaired(e, 2);
     check_parts_repaired(f, 2);
+    /* clean Chinese and then ASCII after the field: the span ran into 值 (GBK D6 B5, U+05B5 as
+     * UTF-8: a Hebrew point came out) and is tried again ending at the '?' (texts of mine) */
+    static const char *const tail1[] = {"g修改之后需要重新启动服务。", "c值 0 表示关闭。"};
+    static const char *const tail2[] = {"g这个目录下的文件由用户自己管理。", "c值 yes 表示允许。"};
+    check_parts_repaired(tail1, 2);
+    check_parts_repaired(tail2, 2);
     /* the scan runs on past the '?' and the beam finds a decoding there, but none that is
      * text (压 is D1 B9 in GBK: U+0479); the span ending at the '?' is the damage */
     static const char *const g[] = {"cgzip 使用 Lempel-Ziv ", "g编码方式压缩文件。", "c压缩后的文件通常比原来小得多。"};
