@@ -1905,7 +1905,11 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                     /* (no marker, but a byte guessed: one a dropping decoder left no trace of) */
                     int dropped = (size_t)fixed == b - a && guessed > 0;
                     if (st && g > 0) st->evidence += g;
-                    if (g > MARGIN_WEAK_A + MARGIN_WEAK_B * c_old) {
+                    /* (Latin-1 letters and symbols alone between ASCII, in a text where the
+                     * same layer finds strong spans, are the same damage: any gain takes them) */
+                    int latin_only = L->seen == SEEN_1252;
+                    for (size_t k = a; k < b && latin_only; k++) latin_only = in[r0 + k] >= 0xA0 && in[r0 + k] <= 0xFF;
+                    if (g > (latin_only ? 0.0f : MARGIN_WEAK_A + MARGIN_WEAK_B * c_old)) {
                         cspan *cs = span_new(&spans, &nspans, &capspans);
                         if (!cs) {
                             out->failed = 1;

@@ -616,6 +616,35 @@ static void test_question_mark_after_question_word(void **state) {
     }
 }
 
+/* GBK read as Latin-1, the first character alone before ASCII: its two Latin-1 letters (嗯 is
+ * E0 C5: àÅ) gain little as a span of their own, but beside the spans of the same damage any
+ * gain takes them (text of mine; 嗯 stayed àÅ when a text's first character began to cost as a
+ * clause's). */
+static void test_latin1_letters_beside_latin1_damage(void **state) {
+    (void)state;
+    static const char *const t = "嗯. 这里的符号引用有些不太好. 我们正依赖于 strict 模式.";
+    lfx_u32 cps;
+    lfx_u32_init(&cps);
+    lfx_utf8_decode_lossy((const uint8_t *)t, strlen(t), &cps);
+    lfx_buf gbk, garbled;
+    lfx_buf_init(&gbk);
+    lfx_buf_init(&garbled);
+    for (size_t i = 0; i < cps.len; i++) {
+        uint8_t b[4];
+        int n = lfx_encode_cp(LFX_GBK, cps.data[i], b);
+        assert_true(n > 0);
+        lfx_buf_append(&gbk, b, (size_t)n);
+    }
+    append_read_as(LFX_LATIN1, gbk.data, gbk.len, &garbled);
+    libfix_result r;
+    repair_ok((const char *)garbled.data, garbled.len, &r);
+    if (strcmp(r.text, t) != 0) fail_msg("%.*s\n  repaired as %s", (int)garbled.len, (const char *)garbled.data, r.text);
+    libfix_result_clear(&r);
+    lfx_u32_free(&cps);
+    lfx_buf_free(&gbk);
+    lfx_buf_free(&garbled);
+}
+
 /* A damaged field decoded on its own ends in a lead byte with nothing after it ('?' for the
  * last byte of 。), and clean text follows. */
 static void test_damaged_stretch_ends_in_lone_lead(void **state) {
@@ -906,6 +935,7 @@ int main(void) {
         cmocka_unit_test(test_parenthesis_closed_in_span),
         cmocka_unit_test(test_text_begins_a_clause),
         cmocka_unit_test(test_question_mark_after_question_word),
+        cmocka_unit_test(test_latin1_letters_beside_latin1_damage),
         cmocka_unit_test(test_greek_cyrillic_next_to_han),
         cmocka_unit_test(test_damaged_stretch_ends_in_lone_lead),
         cmocka_unit_test(test_characters_lost_whole),
