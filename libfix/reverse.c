@@ -1909,7 +1909,13 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                      * same layer finds strong spans, are the same damage: any gain takes them) */
                     int latin_only = L->seen == SEEN_1252;
                     for (size_t k = a; k < b && latin_only; k++) latin_only = in[r0 + k] >= 0xA0 && in[r0 + k] <= 0xFF;
-                    if (g > (latin_only ? 0.0f : MARGIN_WEAK_A + MARGIN_WEAK_B * c_old)) {
+                    int take = g > (latin_only ? 0.0f : MARGIN_WEAK_A + MARGIN_WEAK_B * c_old);
+                    /* A guess too weak to replace the span: the layer under it judges the guessed
+                     * characters in the context it restores (UTF-8 read as cp936 twice: the outer
+                     * layer's 涓? for 娑? is mojibake either way, and only the inner layer reads
+                     * 与 in it). Kept for the marked text alone. */
+                    int marks_only = !take && mp && g > 0 && guessed > 0 && !dropped && !(flags & LFX_REV_STRONG_ONLY);
+                    if (take || marks_only) {
                         cspan *cs = span_new(&spans, &nspans, &capspans);
                         if (!cs) {
                             out->failed = 1;
@@ -1921,32 +1927,16 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                         cs->dlen = pool.len - d0;
                         cs->gain = g;
                         cs->guessed = guessed;
-                        cs->strong = g > MARGIN_A + MARGIN_B * c_old;
-                        cs->above_latin1 = above_latin1(in, r0 + a, r0 + b);
-                        cs->unless_alone = plausible == DECODE_BESIDE_TRADITIONAL;
-                        cs->traditional = plausible == DECODE_TRADITIONAL;
-                        any_traditional |= cs->traditional && cs->strong;
-                        any_strong |= cs->strong && !cs->unless_alone;
-                        drop_taken += dropped;
-                        a = b;
-                        taken = 1;
-                    } else if (mp && g > 0 && guessed > 0 && !dropped && !(flags & LFX_REV_STRONG_ONLY)) {
-                        /* A guess too weak to replace the span: the layer under it judges the
-                         * guessed characters in the context it restores (UTF-8 read as cp936 twice:
-                         * the outer layer's 涓? for 娑? is mojibake either way, and only the inner
-                         * layer reads 与 in it). Kept for the marked text alone. */
-                        cspan *cs = span_new(&spans, &nspans, &capspans);
-                        if (!cs) {
-                            out->failed = 1;
-                            break;
+                        cs->marks_only = marks_only;
+                        if (take) {
+                            cs->strong = g > MARGIN_A + MARGIN_B * c_old;
+                            cs->above_latin1 = above_latin1(in, r0 + a, r0 + b);
+                            cs->unless_alone = plausible == DECODE_BESIDE_TRADITIONAL;
+                            cs->traditional = plausible == DECODE_TRADITIONAL;
+                            any_traditional |= cs->traditional && cs->strong;
+                            any_strong |= cs->strong && !cs->unless_alone;
+                            drop_taken += dropped;
                         }
-                        cs->start = r0 + a;
-                        cs->end = r0 + b;
-                        cs->dstart = d0;
-                        cs->dlen = pool.len - d0;
-                        cs->gain = g;
-                        cs->guessed = guessed;
-                        cs->marks_only = 1;
                         a = b;
                         taken = 1;
                     } else {

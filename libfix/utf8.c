@@ -58,45 +58,32 @@ size_t lfx_utf8_valid_prefix(const uint8_t *s, size_t n) {
 
 size_t lfx_utf8_decode_lossy(const uint8_t *s, size_t n, lfx_u32 *out) {
     size_t bad = 0;
-    size_t i = 0;
-    /* (at most a code point a byte: room for all of them, then ASCII and the three-byte
-     * characters of Chinese text without a call each; nothing to decode may leave no buffer) */
-    if (n > 0 && lfx_u32_reserve(out, n) == 0) {
-        uint32_t *o = out->data + out->len;
-        while (i < n) {
-            uint8_t c = s[i];
-            if (c < 0x80) {
-                *o++ = c;
-                i++;
-            } else if (c >= 0xE1 && c <= 0xEC && i + 2 < n && (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
-                *o++ = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
-                i += 3;
-            } else {
-                uint32_t cp;
-                size_t k = lfx_utf8_next(s + i, n - i, &cp);
-                if (k == 0) {
-                    cp = 0xFFFD;
-                    k = 1;
-                    bad++;
-                }
-                *o++ = cp;
-                i += k;
+    /* At most a code point a byte: room for all of them, then ASCII and the three-byte
+     * characters of Chinese text without a call each. (Nothing to decode may leave no buffer;
+     * a buffer that could not grow says so in out->failed, as pushing would.) */
+    if (n == 0 || lfx_u32_reserve(out, n) != 0) return 0;
+    uint32_t *o = out->data + out->len;
+    for (size_t i = 0; i < n;) {
+        uint8_t c = s[i];
+        if (c < 0x80) {
+            *o++ = c;
+            i++;
+        } else if (c >= 0xE1 && c <= 0xEC && i + 2 < n && (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
+            *o++ = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
+            i += 3;
+        } else {
+            uint32_t cp;
+            size_t k = lfx_utf8_next(s + i, n - i, &cp);
+            if (k == 0) {
+                cp = 0xFFFD;
+                k = 1;
+                bad++;
             }
+            *o++ = cp;
+            i += k;
         }
-        out->len = (size_t)(o - out->data);
-        return bad;
     }
-    while (i < n) {
-        uint32_t cp;
-        size_t k = lfx_utf8_next(s + i, n - i, &cp);
-        if (k == 0) {
-            cp = 0xFFFD;
-            k = 1;
-            bad++;
-        }
-        lfx_u32_push(out, cp);
-        i += k;
-    }
+    out->len = (size_t)(o - out->data);
     return bad;
 }
 

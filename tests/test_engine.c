@@ -516,14 +516,38 @@ static void test_brackets_pair_across_the_span(void **state) {
     check_parts_repaired(c, 1);
 }
 
+typedef struct cp936_case {
+    const char *text;
+    int times; /* read as cp936 once or twice */
+} cp936_case;
+
+/* Text t read as cp936 once or twice (times), repaired: must come back whole. Returns the
+ * flags; *lost_paren says whether the reading lost a parenthesis. */
+static unsigned check_read_as_cp936(const char *t, int times, int *lost_paren) {
+    lfx_buf g[2];
+    lfx_buf_init(&g[0]);
+    lfx_buf_init(&g[1]);
+    append_read_as(LFX_CP936WIN, (const uint8_t *)t, strlen(t), &g[0]);
+    if (times == 2) append_read_as(LFX_CP936WIN, g[0].data, g[0].len, &g[1]);
+    const lfx_buf *in = &g[times - 1];
+    if (lost_paren) *lost_paren = memchr(in->data, '(', in->len) == NULL || memchr(in->data, ')', in->len) == NULL;
+    libfix_result r;
+    repair_ok((const char *)in->data, in->len, &r);
+    if (strcmp(r.text, t) != 0)
+        fail_msg("%s read as cp936 %s: %.*s\n  repaired as %s", t, times == 2 ? "twice" : "once", (int)in->len,
+                 (const char *)in->data, r.text);
+    unsigned flags = r.flags;
+    libfix_result_clear(&r);
+    lfx_buf_free(&g[0]);
+    lfx_buf_free(&g[1]);
+    return flags;
+}
+
 /* A parenthesis the span opened, lost to a '?' like the one that closes it: the closing one is
  * guessed from the state that opened it (texts of mine; every one read as a space pair before). */
 static void test_parenthesis_closed_in_span(void **state) {
     (void)state;
-    static const struct {
-        const char *text;
-        int times; /* read as cp936 once or twice */
-    } t[] = {
+    static const cp936_case t[] = {
         {"这个函数返回一个整数(表示错误代码)。", 2},
         {"系统会自动保存当前的设置(包括窗口大小)。", 2},
         {"如果没有找到匹配项(或者文件为空)，程序将退出。", 1},
@@ -532,23 +556,10 @@ static void test_parenthesis_closed_in_span(void **state) {
         {"删除文件之前会询问用户(除非使用强制选项)。", 2},
     };
     for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
-        lfx_buf g[2];
-        lfx_buf_init(&g[0]);
-        lfx_buf_init(&g[1]);
-        append_read_as(LFX_CP936WIN, (const uint8_t *)t[i].text, strlen(t[i].text), &g[0]);
-        if (t[i].times == 2) append_read_as(LFX_CP936WIN, g[0].data, g[0].len, &g[1]);
-        const lfx_buf *in = &g[t[i].times - 1];
-        /* (the damage took a parenthesis: the test is about guessing it) */
-        assert_true(memchr(in->data, '(', in->len) == NULL || memchr(in->data, ')', in->len) == NULL);
-        libfix_result r;
-        repair_ok((const char *)in->data, in->len, &r);
-        if (strcmp(r.text, t[i].text) != 0)
-            fail_msg("%s read as cp936 %s: %.*s\n  repaired as %s", t[i].text, t[i].times == 2 ? "twice" : "once",
-                     (int)in->len, (const char *)in->data, r.text);
-        assert_true(r.flags & LIBFIX_LOSSY);
-        libfix_result_clear(&r);
-        lfx_buf_free(&g[0]);
-        lfx_buf_free(&g[1]);
+        int lost_paren;
+        unsigned flags = check_read_as_cp936(t[i].text, t[i].times, &lost_paren);
+        assert_true(lost_paren); /* (the damage took a parenthesis: the test is about guessing it) */
+        assert_true(flags & LIBFIX_LOSSY);
     }
 }
 
@@ -557,10 +568,7 @@ static void test_parenthesis_closed_in_span(void **state) {
  * or 小 before). */
 static void test_text_begins_a_clause(void **state) {
     (void)state;
-    static const struct {
-        const char *text;
-        int times; /* read as cp936 once or twice */
-    } t[] = {
+    static const cp936_case t[] = {
         {"从 2.0 版开始支持这个选项。", 1}, {"用 ls 命令列出目录内容。", 1},   {"从 Debian 仓库下载软件包。", 1},
         {"用 -o 指定输出文件。", 1},        {"在 Linux 系统上运行。", 2},      {"将 HOME 目录作为默认位置。", 1},
         {"将 HOME 目录作为默认位置。", 2},
@@ -568,52 +576,19 @@ static void test_text_begins_a_clause(void **state) {
          * too weak to take alone: the inner layer takes it (it came back as mojibake) */
         {"当 size 为零时不做任何事。", 2}, {"给 less 程序传递参数。", 2},
     };
-    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
-        lfx_buf g[2];
-        lfx_buf_init(&g[0]);
-        lfx_buf_init(&g[1]);
-        append_read_as(LFX_CP936WIN, (const uint8_t *)t[i].text, strlen(t[i].text), &g[0]);
-        if (t[i].times == 2) append_read_as(LFX_CP936WIN, g[0].data, g[0].len, &g[1]);
-        const lfx_buf *in = &g[t[i].times - 1];
-        libfix_result r;
-        repair_ok((const char *)in->data, in->len, &r);
-        if (strcmp(r.text, t[i].text) != 0)
-            fail_msg("%s read as cp936 %s: %.*s\n  repaired as %s", t[i].text, t[i].times == 2 ? "twice" : "once",
-                     (int)in->len, (const char *)in->data, r.text);
-        libfix_result_clear(&r);
-        lfx_buf_free(&g[0]);
-        lfx_buf_free(&g[1]);
-    }
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) check_read_as_cp936(t[i].text, t[i].times, NULL);
 }
 
 /* ：；？！ share their first two UTF-8 bytes: the one whose last byte was lost is ？ at the end
  * of a clause with a question word in it (texts of mine; each came back with ： before). */
 static void test_question_mark_after_question_word(void **state) {
     (void)state;
-    static const struct {
-        const char *text;
-        int times; /* read as cp936 once or twice */
-    } t[] = {
+    static const cp936_case t[] = {
         {"为什么系统没有响应？", 2},
         {"哪个版本支持这种格式？", 1},
         {"哪个版本支持这种格式？", 2},
     };
-    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
-        lfx_buf g[2];
-        lfx_buf_init(&g[0]);
-        lfx_buf_init(&g[1]);
-        append_read_as(LFX_CP936WIN, (const uint8_t *)t[i].text, strlen(t[i].text), &g[0]);
-        if (t[i].times == 2) append_read_as(LFX_CP936WIN, g[0].data, g[0].len, &g[1]);
-        const lfx_buf *in = &g[t[i].times - 1];
-        libfix_result r;
-        repair_ok((const char *)in->data, in->len, &r);
-        if (strcmp(r.text, t[i].text) != 0)
-            fail_msg("%s read as cp936 %s: %.*s\n  repaired as %s", t[i].text, t[i].times == 2 ? "twice" : "once",
-                     (int)in->len, (const char *)in->data, r.text);
-        libfix_result_clear(&r);
-        lfx_buf_free(&g[0]);
-        lfx_buf_free(&g[1]);
-    }
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) check_read_as_cp936(t[i].text, t[i].times, NULL);
 }
 
 /* GBK read as Latin-1, the first character alone before ASCII: its two Latin-1 letters (嗯 is
