@@ -538,6 +538,8 @@ static int search_chains(int max_depth, unsigned need, lfx_u32 *text, lfx_steps 
                 best.per = NULL;
                 if (u32_copy(&best.text, &next[k].text) != 0) rc = -1;
                 have_best = 1;
+                /* (not no_damage_left: a depth that ends at a text with rare characters spread
+                 * out still lets the next depth run; stopping there too cost dev records) */
                 best_is_clean = (next[k].need & NEED_ANY_DAMAGE) == 0;
             }
         }

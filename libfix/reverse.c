@@ -197,6 +197,12 @@ typedef struct beam_ctx {
     uint32_t set_marker;
 } beam_ctx;
 
+/* May ')' next close a '(' that state s opened in the span, no ')' later on the line being left
+ * for it (what PAREN_CLOSE_BITS is taken off for)? */
+static int closes_own_paren(const beam_ctx *bc, const bstate *s) {
+    return s->pdepth > 0 && s->depth > bc->close_after;
+}
+
 /* ---- optimistic costs of unfinished characters ------------------------------------------ */
 
 static float g_h_utf8_1[256];     /* a lead byte alone */
@@ -400,8 +406,8 @@ static void offer(beam_ctx *bc, const bstate *s, const uint8_t *b, int n, float 
                 /* a parenthesis the span opened is closed far likelier than one that is not
                  * (after a Han character in manpages-zh: 3.3 bits against 11.1), unless one the
                  * line closes later will */
+                if (closes_own_paren(bc, &t)) cost -= PAREN_CLOSE_BITS;
                 t.pdepth--;
-                if (t.depth > bc->close_after) cost -= PAREN_CLOSE_BITS;
             }
             if (t.depth)
                 t.depth--;
@@ -687,7 +693,7 @@ static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s,
      * cheaper until the ')' that closes it). */
     if (rank_i >= QMARK_TOP) {
         const bstate *b0 = &bc->cur[0];
-        if (!bc->alt_paren && bc->nqkeep > 0 && s->pdepth > b0->pdepth && s->depth > bc->close_after &&
+        if (!bc->alt_paren && bc->nqkeep > 0 && s->pdepth > b0->pdepth && closes_own_paren(bc, s) &&
             s->ncarry == bc->qsig.ncarry && s->last == bc->qsig.last && s->last2 == bc->qsig.last2 &&
             same_bytes(s->carry, bc->qsig.carry, s->ncarry)) {
             /* the '?' may be what closes it: the lead bytes the best state ranked (its carry and
@@ -819,7 +825,7 @@ static void expand(beam_ctx *bc, const slot *sl, int next_byte, const bstate *s,
                 continue;
             }
             float r = extra + lfx_model_cost(xlast, (uint32_t)t);
-            if (t == ')' && s->pdepth > 0 && s->depth > bc->close_after) r -= PAREN_CLOSE_BITS;
+            if (t == ')' && closes_own_paren(bc, s)) r -= PAREN_CLOSE_BITS;
             /* an ASCII character after it is known: rank with it (CR before LF) */
             if (next_ascii >= 0) r += lfx_model_cost3(xlast, (uint32_t)t, (uint32_t)next_ascii);
             int at = -1;
