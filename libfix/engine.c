@@ -5,6 +5,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "reverse.h"
 #include "tables/model_tables.h"
@@ -126,31 +129,62 @@ static unsigned cp_class(uint32_t c) {
 static unsigned cp_excess(uint32_t c) { return c < 0x10000 ? g_cp[c] >> 3 : 0; }
 #define EXCESS_LIMIT ((unsigned)(RARE_EXCESS * 2))
 
+/* The end of the ASCII run that starts at s[i] (the first non-ASCII byte after it, or n), with
+ * NEED_ESCAPE added to *need where an escape starts in it. Sixteen bytes at a time with SSE2:
+ * one compare a byte for the high bit, five for the bytes an escape starts with. */
+#if defined(__SSE2__)
+static size_t ascii_run(const uint8_t *s, size_t i, size_t n, unsigned *need) {
+    const __m128i amp = _mm_set1_epi8('&'), bsl = _mm_set1_epi8('\\'), pct = _mm_set1_epi8('%'),
+                  eq = _mm_set1_epi8('='), tld = _mm_set1_epi8('~');
+    while (i + 16 <= n) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        unsigned high = (unsigned)_mm_movemask_epi8(v);
+        __m128i e = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, bsl)),
+                                 _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, pct), _mm_cmpeq_epi8(v, eq)),
+                                              _mm_cmpeq_epi8(v, tld)));
+        unsigned esc = (unsigned)_mm_movemask_epi8(e);
+        if (high) esc &= (high & (0u - high)) - 1u; /* (the bytes before the first non-ASCII one) */
+        for (; esc && !(*need & NEED_ESCAPE); esc &= esc - 1)
+            if (escape_at(s, i + (size_t)__builtin_ctz(esc), n)) *need |= NEED_ESCAPE;
+        if (high) return i + (size_t)__builtin_ctz(high);
+        i += 16;
+    }
+    for (; i < n && s[i] < 0x80; i++)
+        if (g_ascii[s[i]] && escape_at(s, i, n)) *need |= NEED_ESCAPE;
+    return i;
+}
+#else
+static size_t ascii_run(const uint8_t *s, size_t i, size_t n, unsigned *need) {
+    while (i + 8 <= n) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (w & 0x8080808080808080ULL) break;
+        unsigned hit = 0;
+        for (int k = 0; k < 8; k++) hit |= g_ascii[s[i + k]];
+        if (hit)
+            for (int k = 0; k < 8; k++)
+                if (g_ascii[s[i + k]] && escape_at(s, i + (size_t)k, n)) *need |= NEED_ESCAPE;
+        i += 8;
+    }
+    for (; i < n && s[i] < 0x80; i++)
+        if (g_ascii[s[i]] && escape_at(s, i, n)) *need |= NEED_ESCAPE;
+    return i;
+}
+#endif
+
 /* Classify line s[0..n) in one pass: NEED_DAMAGE, NEED_SCRIPT, or NEED_INVALID (not UTF-8).
- * ASCII goes eight bytes at a time; multi-byte characters are decoded inline. */
+ * ASCII goes a run at a time (ascii_run); multi-byte characters are decoded inline. */
 static unsigned classify_line(const uint8_t *s, size_t n) {
     unsigned need = 0;
     unsigned excess = 0;
     size_t i = 0;
     while (i < n) {
-        if (i + 8 <= n) {
-            uint64_t w;
-            memcpy(&w, s + i, 8);
-            if ((w & 0x8080808080808080ULL) == 0) {
-                unsigned hit = 0;
-                for (int k = 0; k < 8; k++) hit |= g_ascii[s[i + k]];
-                if (!hit) {
-                    i += 8;
-                    continue;
-                }
-            }
-        }
-        uint8_t c = s[i];
-        if (c < 0x80) {
-            if (g_ascii[c] && escape_at(s, i, n)) need |= NEED_ESCAPE;
-            /* '?' next to non-ASCII: where a Windows decoder lost a byte */
-            if (c == '?' && ((i > 0 && s[i - 1] >= 0x80) || (i + 1 < n && s[i + 1] >= 0x80))) need |= NEED_DAMAGE;
-            i++;
+        if (s[i] < 0x80) {
+            size_t j = ascii_run(s, i, n, &need);
+            /* '?' next to non-ASCII: where a Windows decoder lost a byte (a run begins the text
+             * or follows a non-ASCII byte, and ends it or precedes one) */
+            if ((s[i] == '?' && i > 0) || (s[j - 1] == '?' && j < n)) need |= NEED_DAMAGE;
+            i = j;
             continue;
         }
         need |= NEED_WIDTH;
