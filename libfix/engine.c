@@ -50,13 +50,26 @@
 #define NEED_ANY_DAMAGE (NEED_DAMAGE | NEED_LATIN)
 #define NEED_SPARSE 64u /* (classify_cps) NEED_DAMAGE only for rare characters no mojibake's density */
 
-/* Per BMP code point: the low three bits are NEED_DAMAGE, NEED_SCRIPT, NEED_LATIN; the high
- * five how rare it is (half bits above RARE_BITS, at most 15.5). One load per character. */
-static uint8_t g_cp[0x10000];
+/* Per BMP code point: the low three bits are NEED_DAMAGE, NEED_SCRIPT, NEED_LATIN; the next
+ * five how rare it is (half bits above RARE_BITS, at most 15.5); the two above them its GBK
+ * role (below). One load per character. */
+static uint16_t g_cp[0x10000];
+
+/* What a character's two GBK bytes are in UTF-8: a lead of a three-byte character (E2-EF) then
+ * a continuation byte, the other way round, two continuation bytes, or none of these. UTF-8
+ * read as GBK turns each two three-byte characters into three with the roles LC, CL, CC in
+ * turn (些有 E4 BA 9B E6 9C 89 reads 浜 E4BA, 涙 9BE6, 湁 9C89), which clean text hardly ever
+ * shows (an LC character is one of GBK's rarer rows). */
+enum { ROLE_NONE, ROLE_LC, ROLE_CL, ROLE_CC };
+#define ROLE_SHIFT 8
+/* After the roles of the characters so far: 0, LC seen, LC CL seen, LC CL CC seen (the last
+ * stays: the line shows UTF-8 read as GBK). */
+static const uint8_t g_role_step[4][4] = {{0, 1, 0, 0}, {0, 1, 2, 0}, {0, 1, 0, 3}, {3, 3, 3, 3}};
+#define ROLE_SEEN 3
 static uint8_t g_ascii[128];
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 
-static void set_class(uint32_t c, unsigned bits) { g_cp[c] |= (uint8_t)(bits & 7u); }
+static void set_class(uint32_t c, unsigned bits) { g_cp[c] = (uint16_t)(g_cp[c] | (bits & 7u)); }
 
 /* A Traditional character that cannot be Simplified text: not one the script layer finds
  * ambiguous (著), and not in GB2312 (於 is a surname there). */
@@ -93,12 +106,19 @@ static void build_classes(void) {
              * Simplified form would be */
             int trad = is_clear_traditional(c);
             float ex = lfx_model_unigram(c) - (trad ? TRAD_BITS : 0.0f) - RARE_BITS;
-            g_cp[c] |= (uint8_t)((ex <= 0 ? 0 : ex >= 15.5f ? 31 : (int)(ex * 2)) << 3);
+            g_cp[c] = (uint16_t)(g_cp[c] | ((ex <= 0 ? 0 : ex >= 15.5f ? 31 : (int)(ex * 2)) << 3));
             if (trad) bits |= NEED_SCRIPT;
         } else if (c >= 0xF900 && c <= 0xFAFF) {
             bits = NEED_DAMAGE; /* compatibility ideographs */
         }
         set_class(c, bits);
+        uint8_t gb[4];
+        if (lfx_encode_cp(LFX_GBK, c, gb) == 2) {
+            int l0 = gb[0] >= 0xE2 && gb[0] <= 0xEF, c0 = gb[0] >= 0x80 && gb[0] <= 0xBF;
+            int l1 = gb[1] >= 0xE2 && gb[1] <= 0xEF, c1 = gb[1] >= 0x80 && gb[1] <= 0xBF;
+            unsigned role = l0 && c1 ? ROLE_LC : c0 && l1 ? ROLE_CL : c0 && c1 ? ROLE_CC : ROLE_NONE;
+            g_cp[c] = (uint16_t)(g_cp[c] | (role << ROLE_SHIFT));
+        }
     }
     const char *escapes = "&\\%=~";
     for (const char *p = escapes; *p; p++) g_ascii[(unsigned char)*p] = NEED_ESCAPE;
@@ -126,7 +146,8 @@ static unsigned cp_class(uint32_t c) {
     return g_cp[c] & 7u;
 }
 
-static unsigned cp_excess(uint32_t c) { return c < 0x10000 ? g_cp[c] >> 3 : 0; }
+static unsigned cp_excess(uint32_t c) { return c < 0x10000 ? (g_cp[c] >> 3) & 31u : 0; }
+static unsigned cp_role(uint32_t c) { return c < 0x10000 ? g_cp[c] >> ROLE_SHIFT : 0; }
 #define EXCESS_LIMIT ((unsigned)(RARE_EXCESS * 2))
 
 /* The end of the ASCII run that starts at s[i] (the first non-ASCII byte after it, or n), with
@@ -176,7 +197,7 @@ static size_t ascii_run(const uint8_t *s, size_t i, size_t n, unsigned *need) {
  * ASCII goes a run at a time (ascii_run); multi-byte characters are decoded inline. */
 static unsigned classify_line(const uint8_t *s, size_t n) {
     unsigned need = 0;
-    unsigned excess = 0;
+    unsigned excess = 0, role = 0;
     size_t i = 0;
     while (i < n) {
         if (s[i] < 0x80) {
@@ -184,6 +205,7 @@ static unsigned classify_line(const uint8_t *s, size_t n) {
             /* '?' next to non-ASCII: where a Windows decoder lost a byte (a run begins the text
              * or follows a non-ASCII byte, and ends it or precedes one) */
             if ((s[i] == '?' && i > 0) || (s[j - 1] == '?' && j < n)) need |= NEED_DAMAGE;
+            if (role != ROLE_SEEN) role = 0;
             i = j;
             continue;
         }
@@ -192,9 +214,10 @@ static unsigned classify_line(const uint8_t *s, size_t n) {
          * range checks), one table load each */
         while (i + 3 <= n && s[i] >= 0xE1 && s[i] <= 0xEC && (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
             uint32_t cp = ((uint32_t)(s[i] & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
-            uint8_t v = g_cp[cp];
+            unsigned v = g_cp[cp];
             need |= v & 7u;
-            excess += v >> 3;
+            excess += (v >> 3) & 31u;
+            role = g_role_step[role][v >> ROLE_SHIFT];
             i += 3;
         }
         if (i >= n || s[i] < 0x80) continue;
@@ -210,8 +233,10 @@ static unsigned classify_line(const uint8_t *s, size_t n) {
         i += k;
         need |= cp_class(cp);
         excess += cp_excess(cp);
+        role = g_role_step[role][cp_role(cp)];
     }
-    if (excess >= (n <= SHORT_LINE ? (unsigned)(SHORT_EXCESS * 2) : EXCESS_LIMIT)) need |= NEED_DAMAGE;
+    if (excess >= (n <= SHORT_LINE ? (unsigned)(SHORT_EXCESS * 2) : EXCESS_LIMIT) || role == ROLE_SEEN)
+        need |= NEED_DAMAGE;
     return need;
 }
 

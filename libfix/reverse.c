@@ -1502,6 +1502,49 @@ static int clean_after_ascii(const uint32_t *in, size_t n, size_t pos) {
 
 /* The cost of slots [a, b) of a run starting at in[r0] as they stand, in the context of the
  * text (cost_in), with the character after them (a marker costs what it stands for). */
+/* Does slot sl decode on its own, with nothing left over, to the one character cp? */
+static int slot_decodes_to(lfx_orig o, const slot *sl, uint32_t cp) {
+    uint8_t c[8];
+    uint8_t nc = sl->n;
+    uint32_t out[8];
+    if (nc == 0 || nc > 6) return 0;
+    memcpy(c, sl->b, nc);
+    return orig_take(o, c, &nc, out) == 1 && nc == 0 && out[0] == cp;
+}
+
+/* A span that decoded as it stands (dec: its ndec characters) may have run into the clean text
+ * beside the damage: the bytes of a clean character can decode on their own too (应 after
+ * mojibake is GBK D3 A6, which UTF-8 reads as Ӧ; 也 before it D2 B2, Ҳ). While the span's last
+ * slot decodes alone to its last character, and the character as it stands reads better there
+ * (with the decoded text before it and the text after), the slot is left out; likewise the
+ * first. in[0..n) is the run's text from the span's run on; r0 where that run starts. */
+static void trim_span_edges(lfx_orig o, const slot *slots, const uint32_t *in, size_t r0, size_t n, size_t *a,
+                            size_t *b, lfx_u32 *dec, size_t *ndec) {
+    while (*b - *a >= 2 && *ndec >= 2 && slots[*b - 1].kind == SLOT_FIXED &&
+           slot_decodes_to(o, &slots[*b - 1], dec->data[*ndec - 1])) {
+        uint32_t was = in[*b - 1], now = dec->data[*ndec - 1];
+        uint32_t p1 = dec->data[*ndec - 2];
+        uint32_t p2 = *ndec >= 3 ? dec->data[*ndec - 3] : (*a > 0 ? in[*a - 1] : r0 > 0 ? in[-1] : 0);
+        uint32_t nx = *b < n ? in[*b] : 0;
+        float c_was = lfx_model_cost3(p2, p1, was) + (nx ? lfx_model_cost3(p1, was, nx) : 0.0f);
+        float c_now = lfx_model_cost3(p2, p1, now) + (nx ? lfx_model_cost3(p1, now, nx) : 0.0f);
+        if (c_was >= c_now) break;
+        (*b)--;
+        (*ndec)--;
+    }
+    while (*b - *a >= 2 && *ndec >= 2 && slots[*a].kind == SLOT_FIXED && slot_decodes_to(o, &slots[*a], dec->data[0])) {
+        uint32_t was = in[*a], now = dec->data[0], nx = dec->data[1];
+        uint32_t p1 = *a > 0 ? in[*a - 1] : r0 > 0 ? in[-1] : 0;
+        uint32_t p2 = *a > 1 ? in[*a - 2] : 0;
+        float c_was = lfx_model_cost3(p2, p1, was) + lfx_model_cost3(p1, was, nx);
+        float c_now = lfx_model_cost3(p2, p1, now) + lfx_model_cost3(p1, now, nx);
+        if (c_was >= c_now) break;
+        (*a)++;
+        memmove(dec->data, dec->data + 1, (*ndec - 1) * sizeof *dec->data);
+        (*ndec)--;
+    }
+}
+
 static float span_cost_as_is(const slot *slots, const float *cost_in, const uint32_t *in, size_t n, size_t r0,
                              size_t a, size_t b) {
     float c = 0;
@@ -1744,6 +1787,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
             int ins = dropped_bytes(L->seen, &ins_set) == 0 ? 0 : INS_EVERY;
             size_t ndec = 0;
             size_t b = scan_span(L->orig, ins, slots, a, wall, &dec, &ndec);
+            if (ndec >= 2 && L->orig == ORIG_UTF8) trim_span_edges(L->orig, slots, in + r0, r0, n - r0, &a, &b, &dec, &ndec);
             /* Two to six U+FFFD alone between other text: a character or two whose every byte
              * the decoder rejected (。 E3 80 82 read as cp949 after an ASCII character). They
              * hold no evidence of the layer: they are guessed from the text around them once

@@ -620,6 +620,29 @@ static void test_latin1_letters_beside_latin1_damage(void **state) {
     lfx_buf_free(&garbled);
 }
 
+/* One word of a long line read as GBK: its rarity alone is too little to send the line to the
+ * search (浜涙湁 for 些有 is one rare character in fifty), the roles of the GBK bytes of its
+ * characters are what shows it (LC CL CC: each two three-byte characters become three). */
+static void test_word_garbled_in_long_line(void **state) {
+    (void)state;
+    static const char *const a[] = {"c这个程序会在启动时读取配置文件，然后根据其中的设置", "g命令",
+                                    "c行参数决定输出的格式和位置。"};
+    static const char *const b[] = {"c当网络连接断开以后，客户端会每隔十秒钟尝试", "g重新", "c连接一次，直到服务器再次可用为止。"};
+    static const char *const c[] = {"c系统管理员可以通过这个工具查看每个", "g用户", "c的磁盘使用情况，并设置相应的配额限制。"};
+    check_parts_repaired(a, 3);
+    check_parts_repaired(b, 3);
+    check_parts_repaired(c, 3);
+    /* the clean character after the word decodes on its own, and is left as it stands: 应 is
+     * GBK D3 A6, which UTF-8 reads as Ӧ; 通 CD A8 (ͨ) and 小 D0 A1 (С) likewise, and the
+     * character before the word (值 D6 B5: ֵ) */
+    static const char *const d[] = {"c程序输出的每一行都是一条记录，记录的", "g格式", "c应该是纯文本，字段之间用制表符分隔。"};
+    static const char *const e[] = {"c在大多数系统上，这个参数的值", "g可以", "c通过环境变量来设置，也可以写在配置文件里。"};
+    static const char *const f[] = {"c压缩以后的文件", "g大小", "c小于原来的一半，读取的速度也快了很多。"};
+    check_parts_repaired(d, 3);
+    check_parts_repaired(e, 3);
+    check_parts_repaired(f, 3);
+}
+
 /* A damaged field decoded on its own ends in a lead byte with nothing after it ('?' for the
  * last byte of 。), and clean text follows. */
 static void test_damaged_stretch_ends_in_lone_lead(void **state) {
@@ -913,6 +936,7 @@ int main(void) {
         cmocka_unit_test(test_latin1_letters_beside_latin1_damage),
         cmocka_unit_test(test_greek_cyrillic_next_to_han),
         cmocka_unit_test(test_damaged_stretch_ends_in_lone_lead),
+        cmocka_unit_test(test_word_garbled_in_long_line),
         cmocka_unit_test(test_characters_lost_whole),
         cmocka_unit_test(test_repair_is_fixed_point),
         cmocka_unit_test(test_garbage_stops_at_work_limit),

@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Make benchmark records of partial damage: one short stretch (2-8 characters) of a clean text
+garbled, the rest left as it was (a word of a page that went through a wrong decoder on its own:
+a field, a title, a pasted name). The benchmark's own partial kind garbles a whole sentence.
+
+The stretch is garbled with the chains of ../shared/bench/garble.py (its `chain` function), so the
+records are in the benchmark's schema and score.py scores them; the kind is the chain, with
+"(lossy)" when the chain lost bytes.
+
+usage: make_partial.py [--seed N] [--n N] [--garble PATH] CORPUS.jsonl OUT.jsonl
+  CORPUS: JSONL with a "text" field (the benchmark's dev-corpus.jsonl); texts of 40 characters
+  or more are used."""
+import argparse
+import importlib.util
+import json
+import os
+import random
+
+SPECS = ["utf8>gbk", "utf8>cp936win", "utf8>gbk|utf8>gbk", "utf8>cp936win|utf8>cp936win", "gbk>big5",
+         "utf8>sjis", "utf8>euckr", "gbk>latin1", "utf8>gbk|utf8>cp1252"]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("corpus")
+    ap.add_argument("out")
+    ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--n", type=int, default=1500, help="records to try to make")
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap.add_argument("--garble", default=os.path.join(here, "..", "..", "shared", "bench", "garble.py"))
+    a = ap.parse_args()
+    spec = importlib.util.spec_from_file_location("garble", a.garble)
+    garble = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(garble)
+    rng = random.Random(a.seed)
+    with open(a.corpus, encoding="utf-8") as f:
+        texts = [r for r in (json.loads(line) for line in f) if len(r["text"]) >= 40]
+    made = 0
+    with open(a.out, "w", encoding="utf-8") as out:
+        for _ in range(a.n):
+            src = rng.choice(texts)
+            t = src["text"]
+            n = rng.randint(2, 8)
+            at = rng.randrange(0, len(t) - n)
+            chain = rng.choice(SPECS)
+            try:
+                g = garble.chain(chain)(t[at:at + n])
+            except (UnicodeError, ValueError):
+                continue
+            damaged = t[:at] + g["input"] + t[at + n:]
+            if damaged == t:
+                continue
+            kind = chain + ("" if g["recoverable"] else "(lossy)")
+            out.write(json.dumps({"id": "partial-%d" % made, "kind": kind,
+                                  "len_class": src.get("len_class", "long"), "source": src.get("id", ""), "input": damaged, "expected": t,
+                                  "recoverable": g["recoverable"], "t2s_exact": True}, ensure_ascii=False) + "\n")
+            made += 1
+    print("%d records in %s" % (made, a.out))
+
+
+if __name__ == "__main__":
+    main()
