@@ -1512,37 +1512,43 @@ static int slot_decodes_to(lfx_orig o, const slot *sl, uint32_t cp) {
     return orig_take(o, c, &nc, out) == 1 && nc == 0 && out[0] == cp;
 }
 
-/* A span that decoded as it stands (dec: its ndec characters) may have run into the clean text
- * beside the damage: the bytes of a clean character can decode on their own too (应 after
- * mojibake is GBK D3 A6, which UTF-8 reads as Ӧ; 也 before it D2 B2, Ҳ). While the span's last
- * slot decodes alone to its last character, and the character as it stands reads better there
- * (with the decoded text before it and the text after), the slot is left out; likewise the
- * first. in[0..n) is the run's text from the span's run on; r0 where that run starts. */
-static void trim_span_edges(lfx_orig o, const slot *slots, const uint32_t *in, size_t r0, size_t n, size_t *a,
-                            size_t *b, lfx_u32 *dec, size_t *ndec) {
+/* A span decoded (dec: its ndec characters, mirror: the same with set marks, or NULL) may have
+ * run into the clean text beside the damage: the bytes of a clean character can decode on their
+ * own too (应 after mojibake is GBK D3 A6, which UTF-8 reads as Ӧ; 也 before it D2 B2, Ҳ).
+ * While the span's last slot decodes alone to its last character, and the character as it
+ * stands reads better there (with the decoded text before it and the text after), the slot is
+ * left out; likewise the first. in[0..n) is the run's text from where its slots start, r0
+ * that start in the text. Returns how many slots were left out. */
+static size_t trim_span_edges(lfx_orig o, const slot *slots, const uint32_t *in, size_t r0, size_t n, size_t *a,
+                              size_t *b, uint32_t *dec, size_t *ndec, uint32_t *mirror) {
+    size_t cut = 0;
     while (*b - *a >= 2 && *ndec >= 2 && slots[*b - 1].kind == SLOT_FIXED &&
-           slot_decodes_to(o, &slots[*b - 1], dec->data[*ndec - 1])) {
-        uint32_t was = in[*b - 1], now = dec->data[*ndec - 1];
-        uint32_t p1 = dec->data[*ndec - 2];
-        uint32_t p2 = *ndec >= 3 ? dec->data[*ndec - 3] : (*a > 0 ? in[*a - 1] : r0 > 0 ? in[-1] : 0);
+           slot_decodes_to(o, &slots[*b - 1], dec[*ndec - 1])) {
+        uint32_t was = in[*b - 1], now = dec[*ndec - 1];
+        uint32_t p1 = dec[*ndec - 2];
+        uint32_t p2 = *ndec >= 3 ? dec[*ndec - 3] : (*a > 0 ? in[*a - 1] : r0 > 0 ? in[-1] : 0);
         uint32_t nx = *b < n ? in[*b] : 0;
         float c_was = lfx_model_cost3(p2, p1, was) + (nx ? lfx_model_cost3(p1, was, nx) : 0.0f);
         float c_now = lfx_model_cost3(p2, p1, now) + (nx ? lfx_model_cost3(p1, now, nx) : 0.0f);
         if (c_was >= c_now) break;
         (*b)--;
         (*ndec)--;
+        cut++;
     }
-    while (*b - *a >= 2 && *ndec >= 2 && slots[*a].kind == SLOT_FIXED && slot_decodes_to(o, &slots[*a], dec->data[0])) {
-        uint32_t was = in[*a], now = dec->data[0], nx = dec->data[1];
+    while (*b - *a >= 2 && *ndec >= 2 && slots[*a].kind == SLOT_FIXED && slot_decodes_to(o, &slots[*a], dec[0])) {
+        uint32_t was = in[*a], now = dec[0], nx = dec[1];
         uint32_t p1 = *a > 0 ? in[*a - 1] : r0 > 0 ? in[-1] : 0;
         uint32_t p2 = *a > 1 ? in[*a - 2] : 0;
         float c_was = lfx_model_cost3(p2, p1, was) + lfx_model_cost3(p1, was, nx);
         float c_now = lfx_model_cost3(p2, p1, now) + lfx_model_cost3(p1, now, nx);
         if (c_was >= c_now) break;
         (*a)++;
-        memmove(dec->data, dec->data + 1, (*ndec - 1) * sizeof *dec->data);
+        memmove(dec, dec + 1, (*ndec - 1) * sizeof *dec);
+        if (mirror) memmove(mirror, mirror + 1, (*ndec - 1) * sizeof *mirror);
         (*ndec)--;
+        cut++;
     }
+    return cut;
 }
 
 static float span_cost_as_is(const slot *slots, const float *cost_in, const uint32_t *in, size_t n, size_t r0,
@@ -1787,7 +1793,8 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
             int ins = dropped_bytes(L->seen, &ins_set) == 0 ? 0 : INS_EVERY;
             size_t ndec = 0;
             size_t b = scan_span(L->orig, ins, slots, a, wall, &dec, &ndec);
-            if (ndec >= 2 && L->orig == ORIG_UTF8) trim_span_edges(L->orig, slots, in + r0, r0, n - r0, &a, &b, &dec, &ndec);
+            if (ndec >= 2 && L->orig == ORIG_UTF8)
+                trim_span_edges(L->orig, slots, in + r0, r0, n - r0, &a, &b, dec.data, &ndec, NULL);
             /* Two to six U+FFFD alone between other text: a character or two whose every byte
              * the decoder rejected (。 E3 80 82 read as cp949 after an ASCII character). They
              * hold no evidence of the layer: they are guessed from the text around them once
@@ -1943,6 +1950,23 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
                         }
                         if (b != m) pool.len = d1;
                         if (mp) mp->len = pool.len;
+                    }
+                    /* (the beam's span, too, may have run into clean text beside it) */
+                    size_t nd = pool.len - d0;
+                    if (ok && L->orig == ORIG_UTF8 && nd >= 2) {
+                        float before = decoded_cost(pool.data + d0, nd, prev2, prev);
+                        size_t cut = trim_span_edges(L->orig, slots, in + r0, r0, n - r0, &a, &b, pool.data + d0, &nd,
+                                                     mp ? mp->data + d0 : NULL);
+                        if (cut > 0) {
+                            pool.len = d0 + nd;
+                            if (mp) mp->len = pool.len;
+                            fixed -= (int)cut;
+                            prev = (r0 + a) > 0 ? in[r0 + a - 1] : 0;
+                            prev2 = (r0 + a) > 1 ? in[r0 + a - 2] : 0;
+                            after = r0 + b < n ? in[r0 + b] : 0;
+                            c_new += decoded_cost(pool.data + d0, nd, prev2, prev) - before;
+                            c_old = span_cost_as_is(slots, cost_in, in, n, r0, a, b);
+                        }
                     }
                 }
                 int plausible = ok && pool.len > d0

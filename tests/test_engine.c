@@ -641,6 +641,12 @@ static void test_word_garbled_in_long_line(void **state) {
     check_parts_repaired(d, 3);
     check_parts_repaired(e, 3);
     check_parts_repaired(f, 3);
+    /* and where the word lost a byte (the beam's span): 系统 CF B5 CD B3 before it read ϵͳ,
+     * 太小 CC AB D0 A1 ̫С */
+    static const char *const g[] = {"c这个工具可以检查文件系统", "g的完整性", "c，并在发现错误时尝试修复它们。"};
+    static const char *const h[] = {"c如果缓冲区太小", "g的时候", "c，程序会自动分配一块更大的内存。"};
+    check_parts_repaired(g, 3);
+    check_parts_repaired(h, 3);
 }
 
 /* A damaged field decoded on its own ends in a lead byte with nothing after it ('?' for the
