@@ -250,7 +250,7 @@ static unsigned classify_line(const uint8_t *s, size_t n) {
  * damage, NEED_SPARSE says so, and the search may stop at such a text (no_damage_left). */
 #define SHORT_LINE_CPS 16
 static unsigned classify_cps(const uint32_t *cp, size_t n) {
-    unsigned need = 0, excess = 0, other = 0;
+    unsigned need = 0, excess = 0, other = 0, role = 0;
     /* the rare characters of real text are spread out, mojibake's come in runs: the last
      * SHORT_LINE_CPS excesses, and whether some such window held more than a short line may */
     uint8_t win[SHORT_LINE_CPS] = {0};
@@ -261,13 +261,16 @@ static unsigned classify_cps(const uint32_t *cp, size_t n) {
             if (excess > (i - line0 <= SHORT_LINE_CPS ? i - line0 : EXCESS_LIMIT - 1)) need |= NEED_DAMAGE;
             excess = 0;
             line0 = i + 1;
+            if (role != ROLE_SEEN) role = 0;
             continue;
         }
         uint32_t c = cp[i];
         unsigned e = 0;
         if (c < 0x80) {
             if (c == '?' && ((i > 0 && cp[i - 1] >= 0x80) || (i + 1 < n && cp[i + 1] >= 0x80))) other |= NEED_DAMAGE;
+            if (role != ROLE_SEEN) role = 0;
         } else {
+            role = g_role_step[role][cp_role(c)];
             other |= cp_class(c);
             e = cp_excess(c);
             excess += e;
@@ -278,6 +281,7 @@ static unsigned classify_cps(const uint32_t *cp, size_t n) {
         win[i % SHORT_LINE_CPS] = (uint8_t)e;
         dense |= wsum > SHORT_LINE_CPS;
     }
+    if (role == ROLE_SEEN) other |= NEED_DAMAGE; /* (UTF-8 read as GBK: see classify_line) */
     if ((need & NEED_DAMAGE) && !dense && !(other & NEED_DAMAGE)) need |= NEED_SPARSE;
     return need | other;
 }

@@ -369,21 +369,34 @@ static void test_garbage_stops_at_work_limit(void **state) {
     free(latin);
 }
 
-/* Text whose parts are UTF-8 read by Windows as cp936, each part on its own (a damaged field
- * inside a clean page), or left clean: parts[i][0] is 'g' (garbled) or 'c' (clean). The
- * repair must give back the original exactly. */
-static void check_parts_repaired(const char *const *parts, size_t nparts) {
-    lfx_buf orig, garbled;
+/* Text whose parts are UTF-8 read as each codec of chain in turn (the text each reading gives
+ * is UTF-8 again for the next), each part on its own (a damaged field inside a clean page), or
+ * left clean: parts[i][0] is 'g' (garbled) or 'c' (clean). The repair must give back the
+ * original exactly. */
+static void check_parts_read_as(const lfx_codec *chain, size_t nchain, const char *const *parts, size_t nparts) {
+    lfx_buf orig, garbled, a, b;
     lfx_buf_init(&orig);
     lfx_buf_init(&garbled);
+    lfx_buf_init(&a);
+    lfx_buf_init(&b);
     for (size_t i = 0; i < nparts; i++) {
         const char *t = parts[i] + 1;
         size_t n = strlen(t);
         lfx_buf_append(&orig, t, n);
-        if (parts[i][0] == 'g')
-            append_read_as(LFX_CP936WIN, (const uint8_t *)t, n, &garbled);
-        else
+        if (parts[i][0] != 'g') {
             lfx_buf_append(&garbled, t, n);
+            continue;
+        }
+        a.len = 0;
+        lfx_buf_append(&a, t, n);
+        for (size_t k = 0; k < nchain; k++) {
+            b.len = 0;
+            append_read_as(chain[k], a.data, a.len, &b);
+            lfx_buf t2 = a;
+            a = b;
+            b = t2;
+        }
+        lfx_buf_append(&garbled, a.data, a.len);
     }
     libfix_result r;
     repair_ok((const char *)garbled.data, garbled.len, &r);
@@ -396,6 +409,14 @@ static void check_parts_repaired(const char *const *parts, size_t nparts) {
     libfix_result_clear(&r);
     lfx_buf_free(&orig);
     lfx_buf_free(&garbled);
+    lfx_buf_free(&a);
+    lfx_buf_free(&b);
+}
+
+/* The same, read by Windows as cp936 once. */
+static void check_parts_repaired(const char *const *parts, size_t nparts) {
+    static const lfx_codec cp936[] = {LFX_CP936WIN};
+    check_parts_read_as(cp936, 1, parts, nparts);
 }
 
 /* Greek and Cyrillic letters among Han characters are UTF-8 read as GBK (rows A6, A7): a line
@@ -647,6 +668,14 @@ static void test_word_garbled_in_long_line(void **state) {
     static const char *const h[] = {"c如果缓冲区太小", "g的时候", "c，程序会自动分配一块更大的内存。"};
     check_parts_repaired(g, 3);
     check_parts_repaired(h, 3);
+    /* read as GBK, then that text's UTF-8 as windows-1252: once the outer layer is undone, the
+     * text left holds the word read as GBK, which the next depth must still see */
+    static const lfx_codec twice[] = {LFX_GBK, LFX_CP1252};
+    static const char *const i2[] = {"c当网络连接断开以后，客户端会每隔十秒钟尝试", "g重新", "c连接一次，直到服务器再次可用为止。"};
+    static const char *const j2[] = {"c安装完成以后请检查日志文件，确认所有的", "g服务", "c都已经正常启动，没有出现任何错误。"};
+    check_parts_read_as(twice, 2, a, 3);
+    check_parts_read_as(twice, 2, i2, 3);
+    check_parts_read_as(twice, 2, j2, 3);
 }
 
 /* A damaged field decoded on its own ends in a lead byte with nothing after it ('?' for the
