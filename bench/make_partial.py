@@ -7,7 +7,7 @@ The stretch is garbled with the chains of ../shared/bench/garble.py (its `chain`
 records are in the benchmark's schema and score.py scores them; the kind is the chain, with
 "(lossy)" when the chain lost bytes.
 
-usage: make_partial.py [--seed N] [--n N] [--garble PATH] CORPUS.jsonl OUT.jsonl
+usage: make_partial.py [--seed N] [--n N] [--chains A,B,...] [--garble PATH] CORPUS.jsonl OUT.jsonl
   CORPUS: JSONL with a "text" field (the benchmark's dev-corpus.jsonl); texts of 40 characters
   or more are used."""
 import argparse
@@ -26,6 +26,7 @@ def main():
     ap.add_argument("out")
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--n", type=int, default=1500, help="records to try to make")
+    ap.add_argument("--chains", default=",".join(SPECS), help="garble.py chains, comma-separated")
     here = os.path.dirname(os.path.abspath(__file__))
     ap.add_argument("--garble", default=os.path.join(here, "..", "..", "shared", "bench", "garble.py"))
     a = ap.parse_args()
@@ -33,6 +34,7 @@ def main():
     garble = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(garble)
     rng = random.Random(a.seed)
+    chains = a.chains.split(",")
     with open(a.corpus, encoding="utf-8") as f:
         texts = [r for r in (json.loads(line) for line in f) if len(r["text"]) >= 40]
     made = 0
@@ -42,7 +44,7 @@ def main():
             t = src["text"]
             n = rng.randint(2, 8)
             at = rng.randrange(0, len(t) - n)
-            chain = rng.choice(SPECS)
+            chain = rng.choice(chains)
             try:
                 g = garble.chain(chain)(t[at:at + n])
             except (UnicodeError, ValueError):

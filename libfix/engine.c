@@ -60,11 +60,13 @@ static uint16_t g_cp[0x10000];
  * read as GBK turns each two three-byte characters into three with the roles LC, CL, CC in
  * turn (些有 E4 BA 9B E6 9C 89 reads 浜 E4BA, 涙 9BE6, 湁 9C89), which clean text hardly ever
  * shows (an LC character is one of GBK's rarer rows). */
-enum { ROLE_NONE, ROLE_LC, ROLE_CL, ROLE_CC };
+enum { ROLE_NONE, ROLE_LC, ROLE_CL, ROLE_CC, ROLE_CA };
 #define ROLE_SHIFT 8
-/* After the roles of the characters so far: 0, LC seen, LC CL seen, LC CL CC seen (the last
- * stays: the line shows UTF-8 read as GBK). */
-static const uint8_t g_role_step[4][4] = {{0, 1, 0, 0}, {0, 1, 2, 0}, {0, 1, 0, 3}, {3, 3, 3, 3}};
+/* A three-byte character before ASCII leaves its last byte to pair with the ASCII byte after
+ * it (的U: E7 9A 84 55 reads 鐨 E79A, 刄 8455): CA, a continuation byte and one of 40-7E, also
+ * ends an LC. After the roles of the characters so far: 0, LC seen, LC CL seen, LC CL CC or LC CA
+ * seen (the last stays: the line shows UTF-8 read as GBK). */
+static const uint8_t g_role_step[4][5] = {{0, 1, 0, 0, 0}, {0, 1, 2, 0, 3}, {0, 1, 0, 3, 0}, {3, 3, 3, 3, 3}};
 #define ROLE_SEEN 3
 static uint8_t g_ascii[128];
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
@@ -116,7 +118,8 @@ static void build_classes(void) {
         if (lfx_encode_cp(LFX_GBK, c, gb) == 2) {
             int l0 = gb[0] >= 0xE2 && gb[0] <= 0xEF, c0 = gb[0] >= 0x80 && gb[0] <= 0xBF;
             int l1 = gb[1] >= 0xE2 && gb[1] <= 0xEF, c1 = gb[1] >= 0x80 && gb[1] <= 0xBF;
-            unsigned role = l0 && c1 ? ROLE_LC : c0 && l1 ? ROLE_CL : c0 && c1 ? ROLE_CC : ROLE_NONE;
+            int a1 = gb[1] >= 0x40 && gb[1] <= 0x7E;
+            unsigned role = l0 && c1 ? ROLE_LC : c0 && l1 ? ROLE_CL : c0 && c1 ? ROLE_CC : c0 && a1 ? ROLE_CA : ROLE_NONE;
             g_cp[c] = (uint16_t)(g_cp[c] | (role << ROLE_SHIFT));
         }
     }

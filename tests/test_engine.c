@@ -676,6 +676,10 @@ static void test_word_garbled_in_long_line(void **state) {
     check_parts_read_as(twice, 2, a, 3);
     check_parts_read_as(twice, 2, i2, 3);
     check_parts_read_as(twice, 2, j2, 3);
+    /* a word's last byte paired with the ASCII letter after it (的U: E7 9A 84 55 reads 鐨刄) */
+    static const lfx_codec gbk[] = {LFX_GBK};
+    static const char *const k2[] = {"c程序启动以后会创建一个新", "g的UNIX", "c套接字，并在上面监听客户端的连接请求。"};
+    check_parts_read_as(gbk, 1, k2, 3);
 }
 
 /* A damaged field decoded on its own ends in a lead byte with nothing after it ('?' for the
