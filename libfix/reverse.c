@@ -1521,24 +1521,33 @@ static int slot_decodes_to(lfx_orig o, const slot *sl, uint32_t cp) {
  * that start in the text. Returns how many slots were left out. */
 static size_t trim_span_edges(lfx_orig o, const slot *slots, const uint32_t *in, size_t r0, size_t n, size_t *a,
                               size_t *b, uint32_t *dec, size_t *ndec, uint32_t *mirror) {
-    size_t cut = 0;
-    while (*b - *a >= 2 && *ndec >= 2 && slots[*b - 1].kind == SLOT_FIXED &&
+    size_t cut = 0, fixed = 0;
+    for (size_t k = *a; k < *b; k++) fixed += slots[k].kind == SLOT_FIXED;
+    /* A double-byte original (GBK read as Big5) is more cautious, as its characters are
+     * common ones: what is left keeps two characters that survived (a span of guesses alone
+     * shows no layer), the character left out is a common one (under CHEAP_BITS_PER_CP), and
+     * Han text lies beyond it (at a text's start or end the span is the whole damage). */
+    while (*b - *a >= 2 && *ndec >= 2 && (o == ORIG_UTF8 || fixed > 2) && slots[*b - 1].kind == SLOT_FIXED &&
            slot_decodes_to(o, &slots[*b - 1], dec[*ndec - 1])) {
         uint32_t was = in[*b - 1], now = dec[*ndec - 1];
         uint32_t p1 = dec[*ndec - 2];
         uint32_t p2 = *ndec >= 3 ? dec[*ndec - 3] : (*a > 0 ? in[*a - 1] : r0 > 0 ? in[-1] : 0);
         uint32_t nx = *b < n ? in[*b] : 0;
+        if (o != ORIG_UTF8 && (!is_han(nx) || lfx_model_unigram(was) >= CHEAP_BITS_PER_CP)) break;
         float c_was = lfx_model_cost3(p2, p1, was) + (nx ? lfx_model_cost3(p1, was, nx) : 0.0f);
         float c_now = lfx_model_cost3(p2, p1, now) + (nx ? lfx_model_cost3(p1, now, nx) : 0.0f);
         if (c_was >= c_now) break;
         (*b)--;
         (*ndec)--;
         cut++;
+        fixed--;
     }
-    while (*b - *a >= 2 && *ndec >= 2 && slots[*a].kind == SLOT_FIXED && slot_decodes_to(o, &slots[*a], dec[0])) {
+    while (*b - *a >= 2 && *ndec >= 2 && (o == ORIG_UTF8 || fixed > 2) && slots[*a].kind == SLOT_FIXED &&
+           slot_decodes_to(o, &slots[*a], dec[0])) {
         uint32_t was = in[*a], now = dec[0], nx = dec[1];
         uint32_t p1 = *a > 0 ? in[*a - 1] : r0 > 0 ? in[-1] : 0;
         uint32_t p2 = *a > 1 ? in[*a - 2] : 0;
+        if (o != ORIG_UTF8 && (!is_han(p1) || lfx_model_unigram(was) >= CHEAP_BITS_PER_CP)) break;
         float c_was = lfx_model_cost3(p2, p1, was) + lfx_model_cost3(p1, was, nx);
         float c_now = lfx_model_cost3(p2, p1, now) + lfx_model_cost3(p1, now, nx);
         if (c_was >= c_now) break;
@@ -1547,8 +1556,17 @@ static size_t trim_span_edges(lfx_orig o, const slot *slots, const uint32_t *in,
         if (mirror) memmove(mirror, mirror + 1, (*ndec - 1) * sizeof *mirror);
         (*ndec)--;
         cut++;
+        fixed--;
     }
     return cut;
+}
+
+/* The layers whose spans trim_span_edges trims: UTF-8 read as a double-byte code page, and GBK
+ * read as Big5 (Simplified text around a word read as Big5 decodes to Simplified characters
+ * too; text read as GBK from Big5 is Traditional, judged by a model of Simplified text). The
+ * beam's spans only for UTF-8: a double-byte original's lost bytes are left to the beam. */
+static int trims_edges(const lfx_layer *L) {
+    return L->orig == ORIG_UTF8 || (L->orig == ORIG_GBK && L->seen == SEEN_BIG5);
 }
 
 static float span_cost_as_is(const slot *slots, const float *cost_in, const uint32_t *in, size_t n, size_t r0,
@@ -1793,7 +1811,7 @@ double lfx_reverse_layer(const lfx_layer *L, const uint32_t *in, const float *co
             int ins = dropped_bytes(L->seen, &ins_set) == 0 ? 0 : INS_EVERY;
             size_t ndec = 0;
             size_t b = scan_span(L->orig, ins, slots, a, wall, &dec, &ndec);
-            if (ndec >= 2 && L->orig == ORIG_UTF8)
+            if (ndec >= 2 && trims_edges(L))
                 trim_span_edges(L->orig, slots, in + r0, r0, n - r0, &a, &b, dec.data, &ndec, NULL);
             /* Two to six U+FFFD alone between other text: a character or two whose every byte
              * the decoder rejected (。 E3 80 82 read as cp949 after an ASCII character). They

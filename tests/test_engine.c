@@ -369,11 +369,12 @@ static void test_garbage_stops_at_work_limit(void **state) {
     free(latin);
 }
 
-/* Text whose parts are UTF-8 read as each codec of chain in turn (the text each reading gives
- * is UTF-8 again for the next), each part on its own (a damaged field inside a clean page), or
+/* Text whose parts are encoded in from (UTF-8 or GBK) and read as each codec of chain in turn
+ * (the text each reading gives is UTF-8 again for the next), each part on its own (a damaged field inside a clean page), or
  * left clean: parts[i][0] is 'g' (garbled) or 'c' (clean). The repair must give back the
  * original exactly. */
-static void check_parts_read_as(const lfx_codec *chain, size_t nchain, const char *const *parts, size_t nparts) {
+static void check_parts_read_as(lfx_codec from, const lfx_codec *chain, size_t nchain, const char *const *parts,
+                                size_t nparts) {
     lfx_buf orig, garbled, a, b;
     lfx_buf_init(&orig);
     lfx_buf_init(&garbled);
@@ -388,7 +389,20 @@ static void check_parts_read_as(const lfx_codec *chain, size_t nchain, const cha
             continue;
         }
         a.len = 0;
-        lfx_buf_append(&a, t, n);
+        if (from == LFX_UTF8) {
+            lfx_buf_append(&a, t, n);
+        } else {
+            lfx_u32 cps;
+            lfx_u32_init(&cps);
+            lfx_utf8_decode_lossy((const uint8_t *)t, n, &cps);
+            for (size_t k = 0; k < cps.len; k++) {
+                uint8_t e[4];
+                int m = lfx_encode_cp(from, cps.data[k], e);
+                assert_true(m > 0);
+                lfx_buf_append(&a, e, (size_t)m);
+            }
+            lfx_u32_free(&cps);
+        }
         for (size_t k = 0; k < nchain; k++) {
             b.len = 0;
             append_read_as(chain[k], a.data, a.len, &b);
@@ -416,7 +430,7 @@ static void check_parts_read_as(const lfx_codec *chain, size_t nchain, const cha
 /* The same, read by Windows as cp936 once. */
 static void check_parts_repaired(const char *const *parts, size_t nparts) {
     static const lfx_codec cp936[] = {LFX_CP936WIN};
-    check_parts_read_as(cp936, 1, parts, nparts);
+    check_parts_read_as(LFX_UTF8, cp936, 1, parts, nparts);
 }
 
 /* Greek and Cyrillic letters among Han characters are UTF-8 read as GBK (rows A6, A7): a line
@@ -673,13 +687,20 @@ static void test_word_garbled_in_long_line(void **state) {
     static const lfx_codec twice[] = {LFX_GBK, LFX_CP1252};
     static const char *const i2[] = {"c当网络连接断开以后，客户端会每隔十秒钟尝试", "g重新", "c连接一次，直到服务器再次可用为止。"};
     static const char *const j2[] = {"c安装完成以后请检查日志文件，确认所有的", "g服务", "c都已经正常启动，没有出现任何错误。"};
-    check_parts_read_as(twice, 2, a, 3);
-    check_parts_read_as(twice, 2, i2, 3);
-    check_parts_read_as(twice, 2, j2, 3);
+    check_parts_read_as(LFX_UTF8, twice, 2, a, 3);
+    check_parts_read_as(LFX_UTF8, twice, 2, i2, 3);
+    check_parts_read_as(LFX_UTF8, twice, 2, j2, 3);
     /* a word's last byte paired with the ASCII letter after it (的U: E7 9A 84 55 reads 鐨刄) */
     static const lfx_codec gbk[] = {LFX_GBK};
     static const char *const k2[] = {"c程序启动以后会创建一个新", "g的UNIX", "c套接字，并在上面监听客户端的连接请求。"};
-    check_parts_read_as(gbk, 1, k2, 3);
+    check_parts_read_as(LFX_UTF8, gbk, 1, k2, 3);
+    /* GBK read as Big5: the clean character beside the words decodes on its own too (就 after
+     * them is Big5 B4 4E, which GBK reads 碞; 中 before them A4 A4, い) */
+    static const lfx_codec big5[] = {LFX_BIG5};
+    static const char *const l2[] = {"c如果没有找到匹配的记录，", "g那么这个函数", "c就会返回一个空的列表。"};
+    static const char *const m2[] = {"c用户可以在设置界面中", "g选择不同的", "c主题颜色和字体大小。"};
+    check_parts_read_as(LFX_GBK, big5, 1, l2, 3);
+    check_parts_read_as(LFX_GBK, big5, 1, m2, 3);
 }
 
 /* A damaged field decoded on its own ends in a lead byte with nothing after it ('?' for the
