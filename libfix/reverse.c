@@ -1482,16 +1482,18 @@ static int knocked_out_of_step(const slot *slots, const uint32_t *in, size_t a, 
     return 0;
 }
 
-/* Does clean Chinese follow the ASCII text at in[pos] (a damaged stretch that ended there: a
- * field garbled alone)? The first non-ASCII character on the line after it is a common Han. */
+/* Does clean text follow the ASCII text at in[pos] (a damaged stretch that ended there: a
+ * field garbled alone)? The first non-ASCII character on the line after it is a common Han; or
+ * there is none, and the ASCII text begins with a space (a Chinese field in an English line:
+ * read with the line, its lone lead byte would have swallowed the space). */
 static int clean_after_ascii(const uint32_t *in, size_t n, size_t pos) {
     if (pos >= n || in[pos] >= 0x80 || in[pos] == '?') return 0;
     for (size_t k = pos; k < n && k < pos + 64; k++) {
         uint32_t c = in[k];
-        if (c == '\n' || c == '?') return 0;
+        if (c == '\n' || c == '?') return c == '\n' && in[pos] == ' ' && k > pos + 1;
         if (c >= 0x80) return is_han(c) && lfx_model_unigram(c) < CHEAP_BITS_PER_CP;
     }
-    return 0;
+    return in[pos] == ' ';
 }
 
 #define INS_EVERY 2 /* at most one assumed dropped byte per so many slots: a decoder that drops

@@ -703,6 +703,19 @@ static void test_word_garbled_in_long_line(void **state) {
     check_parts_read_as(LFX_GBK, big5, 1, m2, 3);
 }
 
+/* A Chinese field read as cp936 alone inside an English line: its last lead byte had nothing
+ * after it ('?' swallowed nothing), and the space after the field is the line's own (服务器
+ * came back as 服务器, with a comma for the swallowed byte). */
+static void test_field_garbled_in_english_line(void **state) {
+    (void)state;
+    static const char *const a[] = {"cError: ", "g文件不存在", "c (code 2)"};
+    static const char *const b[] = {"cCannot reach the ", "g服务器", "c at port 8080"};
+    static const char *const c[] = {"cResult: ", "g未找到", "c any matching rows"};
+    check_parts_repaired(a, 3);
+    check_parts_repaired(b, 3);
+    check_parts_repaired(c, 3);
+}
+
 /* A damaged field decoded on its own ends in a lead byte with nothing after it ('?' for the
  * last byte of 。), and clean text follows. */
 static void test_damaged_stretch_ends_in_lone_lead(void **state) {
@@ -997,6 +1010,7 @@ int main(void) {
         cmocka_unit_test(test_greek_cyrillic_next_to_han),
         cmocka_unit_test(test_damaged_stretch_ends_in_lone_lead),
         cmocka_unit_test(test_word_garbled_in_long_line),
+        cmocka_unit_test(test_field_garbled_in_english_line),
         cmocka_unit_test(test_characters_lost_whole),
         cmocka_unit_test(test_repair_is_fixed_point),
         cmocka_unit_test(test_garbage_stops_at_work_limit),
