@@ -213,15 +213,32 @@ static unsigned classify_line(const uint8_t *s, size_t n) {
             continue;
         }
         need |= NEED_WIDTH;
-        /* the common case for Chinese: runs of three-byte characters (E1-EC need no extra
-         * range checks), one table load each */
-        while (i + 3 <= n && s[i] >= 0xE1 && s[i] <= 0xEC && (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
-            uint32_t cp = ((uint32_t)(s[i] & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
-            unsigned v = g_cp[cp];
+        /* the common cases: runs of three-byte characters (Chinese and its full-width marks) and
+         * of two-byte ones below Greek (C2-CD: Latin-1 and the letters after it, what bytes read
+         * as Latin-1 are), one table load each */
+        for (;;) {
+            /* (x ^ 0x80 is a continuation byte's six bits, or 0x40 and more for any other; a
+             * lead E1-EF but ED needs no check of its next byte) */
+            const uint8_t *p = s + i, *lim = s + (n >= 3 ? n - 2 : 0);
+            unsigned orv = 0, st = role;
+            while (p < lim) {
+                unsigned lo = p[0] - 0xE1u, x1 = p[1] ^ 0x80u, x2 = p[2] ^ 0x80u;
+                if (lo > 0xEFu - 0xE1u || lo == 0xEDu - 0xE1u || (x1 | x2) >= 0x40u) break;
+                unsigned v = g_cp[((lo + 1u) << 12) | (x1 << 6) | x2];
+                orv |= v;
+                excess += (v >> 3) & 31u;
+                st = g_role_step[st][v >> ROLE_SHIFT];
+                p += 3;
+            }
+            i = (size_t)(p - s);
+            role = st;
+            need |= orv & 7u;
+            if (!(i + 2 <= n && s[i] >= 0xC2 && s[i] <= 0xCD && (s[i + 1] & 0xC0) == 0x80)) break;
+            unsigned v = g_cp[((uint32_t)(s[i] & 0x1F) << 6) | (s[i + 1] & 0x3F)];
             need |= v & 7u;
             excess += (v >> 3) & 31u;
             role = g_role_step[role][v >> ROLE_SHIFT];
-            i += 3;
+            i += 2;
         }
         if (i >= n || s[i] < 0x80) continue;
         uint32_t cp;
