@@ -65,9 +65,42 @@ enum { ROLE_NONE, ROLE_LC, ROLE_CL, ROLE_CC, ROLE_CA };
 /* A three-byte character before ASCII leaves its last byte to pair with the ASCII byte after
  * it (的U: E7 9A 84 55 reads 鐨 E79A, 刄 8455): CA, a continuation byte and one of 40-7E, also
  * ends an LC. After the roles of the characters so far: 0, LC seen, LC CL seen, LC CL CC or LC CA
- * seen (the last stays: the line shows UTF-8 read as GBK). */
-static const uint8_t g_role_step[4][5] = {{0, 1, 0, 0, 0}, {0, 1, 2, 0, 3}, {0, 1, 0, 3, 0}, {3, 3, 3, 3, 3}};
+ * seen (ROLE_SEEN: then role_confirmed says whether their bytes spell Chinese in UTF-8, and the
+ * state starts over; Traditional text completes the pattern by chance now and then). */
+static const uint8_t g_role_step[4][5] = {{0, 1, 0, 0, 0}, {0, 1, 2, 0, 3}, {0, 1, 0, 3, 0}, {0, 1, 0, 0, 0}};
 #define ROLE_SEEN 3
+
+/* Do the GBK bytes of the k (3: LC CL CC; 2: LC CA) characters cps spell one or two
+ * characters of Chinese text in UTF-8: CJK (U+3000-U+9FFF), full-width forms, general
+ * punctuation (“”…), or U+FFFD (a layer beneath lost a byte)? */
+static int role_confirmed(const uint32_t *cps, size_t k) {
+    uint8_t b[6];
+    for (size_t j = 0; j < k; j++)
+        if (lfx_encode_cp(LFX_GBK, cps[j], b + 2 * j) != 2) return 0;
+    for (size_t at = 0; at + 3 <= 2 * k; at += 3) {
+        uint32_t c;
+        if (lfx_utf8_next(b + at, 3, &c) != 3 ||
+            !((c >= 0x3000 && c <= 0x9FFF) || (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x2000 && c <= 0x206F) || c == 0xFFFD))
+            return 0;
+    }
+    return 1;
+}
+
+/* The same for the characters of UTF-8 text s that end at s[end], the last with role last. */
+static int role_confirmed_at(const uint8_t *s, size_t end, unsigned last) {
+    size_t k = last == ROLE_CA ? 2 : 3, pos = end;
+    uint32_t cps[3];
+    for (size_t j = k; j-- > 0;) {
+        size_t at = pos;
+        do {
+            if (at == 0) return 0;
+            at--;
+        } while ((s[at] & 0xC0) == 0x80 && pos - at < 4);
+        if (lfx_utf8_next(s + at, pos - at, &cps[j]) != pos - at) return 0;
+        pos = at;
+    }
+    return role_confirmed(cps, k);
+}
 static uint8_t g_ascii[128];
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 
@@ -200,7 +233,7 @@ static size_t ascii_run(const uint8_t *s, size_t i, size_t n, unsigned *need) {
  * ASCII goes a run at a time (ascii_run); multi-byte characters are decoded inline. */
 static unsigned classify_line(const uint8_t *s, size_t n) {
     unsigned need = 0;
-    unsigned excess = 0, role = 0;
+    unsigned excess = 0, role = 0, seen = 0;
     size_t i = 0;
     while (i < n) {
         if (s[i] < 0x80) {
@@ -208,7 +241,7 @@ static unsigned classify_line(const uint8_t *s, size_t n) {
             /* '?' next to non-ASCII: where a Windows decoder lost a byte (a run begins the text
              * or follows a non-ASCII byte, and ends it or precedes one) */
             if ((s[i] == '?' && i > 0) || (s[j - 1] == '?' && j < n)) need |= NEED_DAMAGE;
-            if (role != ROLE_SEEN) role = 0;
+            role = 0;
             i = j;
             continue;
         }
@@ -229,6 +262,7 @@ static unsigned classify_line(const uint8_t *s, size_t n) {
                 excess += (v >> 3) & 31u;
                 st = g_role_step[st][v >> ROLE_SHIFT];
                 p += 3;
+                if (st == ROLE_SEEN) seen |= role_confirmed_at(s, (size_t)(p - s), v >> ROLE_SHIFT);
             }
             i = (size_t)(p - s);
             role = st;
@@ -239,6 +273,7 @@ static unsigned classify_line(const uint8_t *s, size_t n) {
             excess += (v >> 3) & 31u;
             role = g_role_step[role][v >> ROLE_SHIFT];
             i += 2;
+            if (role == ROLE_SEEN) seen |= role_confirmed_at(s, i, v >> ROLE_SHIFT);
         }
         if (i >= n || s[i] < 0x80) continue;
         uint32_t cp;
@@ -254,9 +289,9 @@ static unsigned classify_line(const uint8_t *s, size_t n) {
         need |= cp_class(cp);
         excess += cp_excess(cp);
         role = g_role_step[role][cp_role(cp)];
+        if (role == ROLE_SEEN) seen |= role_confirmed_at(s, i, cp_role(cp));
     }
-    if (excess >= (n <= SHORT_LINE ? (unsigned)(SHORT_EXCESS * 2) : EXCESS_LIMIT) || role == ROLE_SEEN)
-        need |= NEED_DAMAGE;
+    if (excess >= (n <= SHORT_LINE ? (unsigned)(SHORT_EXCESS * 2) : EXCESS_LIMIT) || seen) need |= NEED_DAMAGE;
     return need;
 }
 
@@ -270,7 +305,7 @@ static unsigned classify_line(const uint8_t *s, size_t n) {
  * damage, NEED_SPARSE says so, and the search may stop at such a text (no_damage_left). */
 #define SHORT_LINE_CPS 16
 static unsigned classify_cps(const uint32_t *cp, size_t n) {
-    unsigned need = 0, excess = 0, other = 0, role = 0;
+    unsigned need = 0, excess = 0, other = 0, role = 0, seen = 0;
     /* the rare characters of real text are spread out, mojibake's come in runs: the last
      * SHORT_LINE_CPS excesses, and whether some such window held more than a short line may */
     uint8_t win[SHORT_LINE_CPS] = {0};
@@ -281,16 +316,17 @@ static unsigned classify_cps(const uint32_t *cp, size_t n) {
             if (excess > (i - line0 <= SHORT_LINE_CPS ? i - line0 : EXCESS_LIMIT - 1)) need |= NEED_DAMAGE;
             excess = 0;
             line0 = i + 1;
-            if (role != ROLE_SEEN) role = 0;
+            role = 0;
             continue;
         }
         uint32_t c = cp[i];
         unsigned e = 0;
         if (c < 0x80) {
             if (c == '?' && ((i > 0 && cp[i - 1] >= 0x80) || (i + 1 < n && cp[i + 1] >= 0x80))) other |= NEED_DAMAGE;
-            if (role != ROLE_SEEN) role = 0;
+            role = 0;
         } else {
             role = g_role_step[role][cp_role(c)];
+            if (role == ROLE_SEEN) seen |= role_confirmed(cp + i + 1 - (cp_role(c) == ROLE_CA ? 2 : 3), cp_role(c) == ROLE_CA ? 2 : 3);
             other |= cp_class(c);
             e = cp_excess(c);
             excess += e;
@@ -301,7 +337,7 @@ static unsigned classify_cps(const uint32_t *cp, size_t n) {
         win[i % SHORT_LINE_CPS] = (uint8_t)e;
         dense |= wsum > SHORT_LINE_CPS;
     }
-    if (role == ROLE_SEEN) other |= NEED_DAMAGE; /* (UTF-8 read as GBK: see classify_line) */
+    if (seen) other |= NEED_DAMAGE; /* (UTF-8 read as GBK: see classify_line) */
     if ((need & NEED_DAMAGE) && !dense && !(other & NEED_DAMAGE)) need |= NEED_SPARSE;
     return need | other;
 }
