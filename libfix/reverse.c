@@ -1311,6 +1311,13 @@ enum {
  * Greek and box-drawing rows), but not Syriac, Coptic or the like. Elsewhere a few kana, Hangul
  * or box-drawing characters among Han are what a wrong decoding makes (real Japanese or Korean
  * is mostly kana or Hangul, a drawn tree mostly box drawing). */
+/* Emoji and what goes with them (the pictographs, dingbats and symbols, the variation selector
+ * and the joiner of their sequences): Chinese messages hold them, and no legacy code page
+ * does, so a decoding into them is no less text for that (收到😊 read as GBK: 鏀跺埌馃槉). */
+static int is_emoji(uint32_t c) {
+    return (c >= 0x1F000 && c <= 0x1FAFF) || (c >= 0x2600 && c <= 0x27BF) || c == 0xFE0F || c == 0x200D;
+}
+
 static int plausible_decode(lfx_orig o, const uint32_t *orig, size_t no, const uint32_t *cp, size_t n) {
     int orig_han = 1, lost = 0;
     for (size_t i = 0; i < no; i++) lost |= orig[i] == 0xFFFD || lfx_is_set_mark(orig[i]);
@@ -1332,7 +1339,7 @@ static int plausible_decode(lfx_orig o, const uint32_t *orig, size_t no, const u
             hangul++;
         } else if (c >= 0x2500 && c <= 0x259F) {
             box++;
-        } else if (orig_han && !is_cjk_punct(c) && c != 0xFFFD) {
+        } else if (orig_han && !is_cjk_punct(c) && c != 0xFFFD && !is_emoji(c)) {
             uint8_t b[4];
             if (o != ORIG_UTF8) return DECODE_NO;
             if (!(c <= 0xFF || lfx_encode_cp(LFX_CP936WIN, c, b) || lfx_encode_cp(LFX_BIG5, c, b))) return DECODE_NO;

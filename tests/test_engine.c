@@ -703,6 +703,19 @@ static void test_word_garbled_in_long_line(void **state) {
     check_parts_read_as(LFX_GBK, big5, 1, m2, 3);
 }
 
+/* Emoji in a message read as GBK: the decoding back to UTF-8 holds characters no legacy code
+ * page has, which is no reason to reject it (收到😊 came back as 鏀跺埌馃槉). */
+static void test_emoji_read_as_gbk(void **state) {
+    (void)state;
+    static const lfx_codec gbk[] = {LFX_GBK};
+    static const char *const a[] = {"g收到😊"};
+    static const char *const b[] = {"g好的👌马上处理"};
+    static const char *const c[] = {"c通知：", "g会议改到明天下午三点🎉", "c，请大家准时参加。"};
+    check_parts_read_as(LFX_UTF8, gbk, 1, a, 1);
+    check_parts_read_as(LFX_UTF8, gbk, 1, b, 1);
+    check_parts_repaired(c, 3);
+}
+
 /* A Chinese field read as cp936 alone inside an English line: its last lead byte had nothing
  * after it ('?' swallowed nothing), and the space after the field is the line's own (服务器
  * came back as 服务器, with a comma for the swallowed byte). */
@@ -1011,6 +1024,7 @@ int main(void) {
         cmocka_unit_test(test_damaged_stretch_ends_in_lone_lead),
         cmocka_unit_test(test_word_garbled_in_long_line),
         cmocka_unit_test(test_field_garbled_in_english_line),
+        cmocka_unit_test(test_emoji_read_as_gbk),
         cmocka_unit_test(test_characters_lost_whole),
         cmocka_unit_test(test_repair_is_fixed_point),
         cmocka_unit_test(test_garbage_stops_at_work_limit),
