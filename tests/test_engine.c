@@ -655,52 +655,47 @@ static void test_latin1_letters_beside_latin1_damage(void **state) {
     lfx_buf_free(&garbled);
 }
 
-/* One word of a long line read as GBK: its rarity alone is too little to send the line to the
+/* One word of a long line read as GBK (or cp936, or GBK then windows-1252, or GBK bytes read
+ * as Big5), the rest of the line clean: its rarity alone is too little to send the line to the
  * search (浜涙湁 for 些有 is one rare character in fifty), the roles of the GBK bytes of its
  * characters are what shows it (LC CL CC: each two three-byte characters become three). */
 static void test_word_garbled_in_long_line(void **state) {
     (void)state;
-    static const char *const a[] = {"c这个程序会在启动时读取配置文件，然后根据其中的设置", "g命令",
-                                    "c行参数决定输出的格式和位置。"};
-    static const char *const b[] = {"c当网络连接断开以后，客户端会每隔十秒钟尝试", "g重新", "c连接一次，直到服务器再次可用为止。"};
-    static const char *const c[] = {"c系统管理员可以通过这个工具查看每个", "g用户", "c的磁盘使用情况，并设置相应的配额限制。"};
-    check_parts_repaired(a, 3);
-    check_parts_repaired(b, 3);
-    check_parts_repaired(c, 3);
-    /* the clean character after the word decodes on its own, and is left as it stands: 应 is
-     * GBK D3 A6, which UTF-8 reads as Ӧ; 通 CD A8 (ͨ) and 小 D0 A1 (С) likewise, and the
-     * character before the word (值 D6 B5: ֵ) */
-    static const char *const d[] = {"c程序输出的每一行都是一条记录，记录的", "g格式", "c应该是纯文本，字段之间用制表符分隔。"};
-    static const char *const e[] = {"c在大多数系统上，这个参数的值", "g可以", "c通过环境变量来设置，也可以写在配置文件里。"};
-    static const char *const f[] = {"c压缩以后的文件", "g大小", "c小于原来的一半，读取的速度也快了很多。"};
-    check_parts_repaired(d, 3);
-    check_parts_repaired(e, 3);
-    check_parts_repaired(f, 3);
-    /* and where the word lost a byte (the beam's span): 系统 CF B5 CD B3 before it read ϵͳ,
-     * 太小 CC AB D0 A1 ̫С */
-    static const char *const g[] = {"c这个工具可以检查文件系统", "g的完整性", "c，并在发现错误时尝试修复它们。"};
-    static const char *const h[] = {"c如果缓冲区太小", "g的时候", "c，程序会自动分配一块更大的内存。"};
-    check_parts_repaired(g, 3);
-    check_parts_repaired(h, 3);
-    /* read as GBK, then that text's UTF-8 as windows-1252: once the outer layer is undone, the
-     * text left holds the word read as GBK, which the next depth must still see */
-    static const lfx_codec twice[] = {LFX_GBK, LFX_CP1252};
-    static const char *const i2[] = {"c当网络连接断开以后，客户端会每隔十秒钟尝试", "g重新", "c连接一次，直到服务器再次可用为止。"};
-    static const char *const j2[] = {"c安装完成以后请检查日志文件，确认所有的", "g服务", "c都已经正常启动，没有出现任何错误。"};
-    check_parts_read_as(LFX_UTF8, twice, 2, a, 3);
-    check_parts_read_as(LFX_UTF8, twice, 2, i2, 3);
-    check_parts_read_as(LFX_UTF8, twice, 2, j2, 3);
-    /* a word's last byte paired with the ASCII letter after it (的U: E7 9A 84 55 reads 鐨刄) */
-    static const lfx_codec gbk[] = {LFX_GBK};
-    static const char *const k2[] = {"c程序启动以后会创建一个新", "g的UNIX", "c套接字，并在上面监听客户端的连接请求。"};
-    check_parts_read_as(LFX_UTF8, gbk, 1, k2, 3);
-    /* GBK read as Big5: the clean character beside the words decodes on its own too (就 after
-     * them is Big5 B4 4E, which GBK reads 碞; 中 before them A4 A4, い) */
-    static const lfx_codec big5[] = {LFX_BIG5};
-    static const char *const l2[] = {"c如果没有找到匹配的记录，", "g那么这个函数", "c就会返回一个空的列表。"};
-    static const char *const m2[] = {"c用户可以在设置界面中", "g选择不同的", "c主题颜色和字体大小。"};
-    check_parts_read_as(LFX_GBK, big5, 1, l2, 3);
-    check_parts_read_as(LFX_GBK, big5, 1, m2, 3);
+    static const lfx_codec cp936[] = {LFX_CP936WIN}, twice[] = {LFX_GBK, LFX_CP1252}, gbk[] = {LFX_GBK},
+                           big5[] = {LFX_BIG5};
+    static const struct {
+        lfx_codec from;        /* the encoding of the garbled part's bytes */
+        const lfx_codec *read; /* what read them, in turn */
+        size_t nread;
+        const char *parts[3];
+    } cases[] = {
+        {LFX_UTF8, cp936, 1, {"c这个程序会在启动时读取配置文件，然后根据其中的设置", "g命令", "c行参数决定输出的格式和位置。"}},
+        {LFX_UTF8, cp936, 1, {"c当网络连接断开以后，客户端会每隔十秒钟尝试", "g重新", "c连接一次，直到服务器再次可用为止。"}},
+        {LFX_UTF8, cp936, 1, {"c系统管理员可以通过这个工具查看每个", "g用户", "c的磁盘使用情况，并设置相应的配额限制。"}},
+        /* the clean character after the word decodes on its own, and is left as it stands: 应
+         * is GBK D3 A6, which UTF-8 reads as Ӧ; 通 CD A8 (ͨ) and 小 D0 A1 (С) likewise, and the
+         * character before the word (值 D6 B5: ֵ) */
+        {LFX_UTF8, cp936, 1, {"c程序输出的每一行都是一条记录，记录的", "g格式", "c应该是纯文本，字段之间用制表符分隔。"}},
+        {LFX_UTF8, cp936, 1, {"c在大多数系统上，这个参数的值", "g可以", "c通过环境变量来设置，也可以写在配置文件里。"}},
+        {LFX_UTF8, cp936, 1, {"c压缩以后的文件", "g大小", "c小于原来的一半，读取的速度也快了很多。"}},
+        /* and where the word lost a byte (the beam's span): 系统 CF B5 CD B3 before it read
+         * ϵͳ, 太小 CC AB D0 A1 ̫С */
+        {LFX_UTF8, cp936, 1, {"c这个工具可以检查文件系统", "g的完整性", "c，并在发现错误时尝试修复它们。"}},
+        {LFX_UTF8, cp936, 1, {"c如果缓冲区太小", "g的时候", "c，程序会自动分配一块更大的内存。"}},
+        /* read as GBK, then that text's UTF-8 as windows-1252: once the outer layer is undone,
+         * the text left holds the word read as GBK, which the next depth must still see */
+        {LFX_UTF8, twice, 2, {"c这个程序会在启动时读取配置文件，然后根据其中的设置", "g命令", "c行参数决定输出的格式和位置。"}},
+        {LFX_UTF8, twice, 2, {"c当网络连接断开以后，客户端会每隔十秒钟尝试", "g重新", "c连接一次，直到服务器再次可用为止。"}},
+        {LFX_UTF8, twice, 2, {"c安装完成以后请检查日志文件，确认所有的", "g服务", "c都已经正常启动，没有出现任何错误。"}},
+        /* a word's last byte paired with the ASCII letter after it (的U: E7 9A 84 55 reads 鐨刄) */
+        {LFX_UTF8, gbk, 1, {"c程序启动以后会创建一个新", "g的UNIX", "c套接字，并在上面监听客户端的连接请求。"}},
+        /* GBK read as Big5: the clean character beside the words decodes on its own too (就
+         * after them is Big5 B4 4E, which GBK reads 碞; 中 before them A4 A4, い) */
+        {LFX_GBK, big5, 1, {"c如果没有找到匹配的记录，", "g那么这个函数", "c就会返回一个空的列表。"}},
+        {LFX_GBK, big5, 1, {"c用户可以在设置界面中", "g选择不同的", "c主题颜色和字体大小。"}},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check_parts_read_as(cases[i].from, cases[i].read, cases[i].nread, cases[i].parts, 3);
 }
 
 /* Emoji in a message read as GBK: the decoding back to UTF-8 holds characters no legacy code
