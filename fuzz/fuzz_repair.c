@@ -29,7 +29,11 @@ static libfix_ctx *ctxs[32];
  *   today is a strict property ("repair.clean_gb2312": 帛戊 becomes ┉コ);
  * - the model's cheap characters (unigram cost under 15 bits, the engine's threshold of
  *   suspicion; not Traditional): clean text of these comes back unchanged today, asserted.
- *   (The model's ranking puts mojibake hallmarks such as 涓 and 锛 among its 1,000 cheapest.) */
+ *   (The model's ranking puts mojibake hallmarks such as 涓 and 锛 among its 1,000 cheapest.)
+ *   Left out of it: the characters whose GBK bytes are a UTF-8 lead E2-EF and a continuation
+ *   byte, with which the cheap ones spell UTF-8 read as GBK outright (鏄剧殑 is 显的, E6 98 BE
+ *   E7 9A 84, read as GBK, and is repaired as such: the fuzzer's finding on e687b2c, kept as
+ *   regressions/repair-clean-cheap-mojibake). */
 #define HAN_BITS ((0xA000 - 0x4E00) / 8 + 1)
 static uint8_t gb2312_l1[HAN_BITS], cheap_han[HAN_BITS];
 
@@ -58,8 +62,10 @@ static void init_common(void) {
             n1++;
         }
         if (!lfx_is_traditional(c) && lfx_model_cost(0, c) < 15.0f) {
-            han_add(cheap_han, c);
-            n2++;
+            if (!(b[0] >= 0xE2 && b[0] <= 0xEF && b[1] >= 0x80 && b[1] <= 0xBF)) {
+                han_add(cheap_han, c);
+                n2++;
+            }
         }
     }
     FZ_CHECK(n1 > 3600 && n2 > 1000, "%zu GB2312 level-1 characters, %zu cheap ones", n1, n2);
