@@ -1,5 +1,6 @@
 /* Script layer: Traditional -> Simplified (OpenCC's tables, phrase level, a callback for the
  * one-to-many characters), removal of a converter's inline pinyin, full-width punctuation. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,62 @@ static const lfx_t2s_phrase *match_phrase(const uint32_t *cp, size_t n) {
     return NULL;
 }
 
+/* A phrase's value keeps characters that alone would convert (於則 -> 於则, a name: 於 alone is
+ * 于). Converting the value again must keep them too, or t2s would not be a fixed point of itself
+ * (於则 -> 于则). g_keep lists, by character, each such character of a value: the phrase and its
+ * place in the value. */
+typedef struct keep_hit {
+    uint32_t c;
+    uint16_t phrase;
+    uint16_t at;
+} keep_hit;
+static keep_hit *g_keep;
+static size_t g_nkeep;
+static pthread_once_t g_keep_once = PTHREAD_ONCE_INIT;
+
+static int keep_cmp(const void *a, const void *b) {
+    const keep_hit *x = a, *y = b;
+    return x->c < y->c ? -1 : x->c > y->c ? 1 : (x->phrase > y->phrase) - (x->phrase < y->phrase);
+}
+
+static void build_keep(void) {
+    size_t nphr = lfx_t2s_phrase_off[lfx_t2s_phrase_start.n], cap = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t k = 0; k < nphr; k++) {
+            const lfx_t2s_phrase *p = &lfx_t2s_phrases[k];
+            const uint32_t *val = lfx_t2s_phrase_cp + p->off + p->len;
+            for (size_t q = 0; q < p->len; q++) {
+                uint32_t c = val[q];
+                if (!lfx_cp_set_has(&lfx_t2s_trad, c) || lfx_t2s_simp[lfx_cp_set_rank(&lfx_t2s_trad, c)] == c) continue;
+                if (pass == 1) g_keep[g_nkeep++] = (keep_hit){c, (uint16_t)k, (uint16_t)q};
+                else cap++;
+            }
+        }
+        if (pass == 0 && (cap == 0 || !(g_keep = malloc(cap * sizeof *g_keep)))) return;
+    }
+    qsort(g_keep, g_nkeep, sizeof *g_keep, keep_cmp);
+}
+
+/* Is cp[i], a character t2s would convert, where a phrase's value that keeps it stands whole? */
+static int kept_by_value(const uint32_t *cp, size_t n, size_t i) {
+    pthread_once(&g_keep_once, build_keep);
+    size_t lo = 0, hi = g_nkeep;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (g_keep[mid].c < cp[i])
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < g_nkeep && g_keep[lo].c == cp[i]; lo++) {
+        const lfx_t2s_phrase *p = &lfx_t2s_phrases[g_keep[lo].phrase];
+        size_t at = g_keep[lo].at;
+        if (at > i || i - at + p->len > n) continue;
+        if (memcmp(cp + i - at, lfx_t2s_phrase_cp + p->off + p->len, p->len * sizeof(uint32_t)) == 0) return 1;
+    }
+    return 0;
+}
+
 size_t lfx_t2s(const uint32_t *cp, size_t n, lfx_choose_fn choose, void *ud, lfx_u32 *out) {
     /* Every TSPhrases value has its key's length, so the output is exactly n code points. */
     if (n == 0 || lfx_u32_reserve(out, n)) return 0;
@@ -68,7 +125,7 @@ size_t lfx_t2s(const uint32_t *cp, size_t n, lfx_choose_fn choose, void *ud, lfx
             }
         }
         uint32_t s = c;
-        if (lfx_cp_set_has(&lfx_t2s_trad, c)) {
+        if (lfx_cp_set_has(&lfx_t2s_trad, c) && !kept_by_value(cp, n, i)) {
             s = lfx_t2s_simp[lfx_cp_set_rank(&lfx_t2s_trad, c)];
             if (choose && lfx_cp_set_has(&lfx_t2s_multi, c)) {
                 size_t r = lfx_cp_set_rank(&lfx_t2s_multi, c);
