@@ -68,6 +68,30 @@ static void t2s_characters(void **state) {
     check(T2S, "一見鍾情", "一见钟情", 2);
 }
 
+/* t2s of t2s's output changes nothing, character by character: a candidate that is itself the
+ * Traditional form of another is followed to its end (薴 -> 苧 -> 苎: the script harness's
+ * finding). Every code point from U+3400 to U+FFFF and the supplementary ideographs t2s knows. */
+static void t2s_fixed_point_every_character(void **state) {
+    (void)state;
+    size_t checked = 0;
+    for (uint32_t c = 0x3400; c < 0x30000; c++) {
+        if (c >= 0xD800 && c < 0xE000) continue;
+        if (c >= 0x10000 && c < 0x20000) c = 0x20000;
+        lfx_u32 once, twice;
+        lfx_u32_init(&once);
+        lfx_u32_init(&twice);
+        lfx_t2s(&c, 1, NULL, NULL, &once);
+        assert_int_equal(once.len, 1);
+        size_t k = lfx_t2s(once.data, 1, NULL, NULL, &twice);
+        if (k != 0) fail_msg("U+%04X -> U+%04X -> U+%04X", c, once.data[0], twice.data[0]);
+        checked += once.data[0] != c;
+        lfx_u32_free(&once);
+        lfx_u32_free(&twice);
+    }
+    assert_true(checked > 4000); /* (the characters t2s changes: all of them were checked) */
+    check(T2S, "薴", "苎", 1);
+}
+
 static void t2s_phrases(void **state) {
     (void)state;
     /* TSPhrases overrides the character table: 畫 -> 划 (not 画), 鍾 -> 锺 in the name,
@@ -241,6 +265,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(t2s_characters),
         cmocka_unit_test(t2s_phrases),
+        cmocka_unit_test(t2s_fixed_point_every_character),
         cmocka_unit_test(t2s_one_to_many),
         cmocka_unit_test(t2s_unchanged),
         cmocka_unit_test(is_traditional),

@@ -101,7 +101,24 @@ def build_t2s(chars, variants):
         alts = [s for s in simp if s != ch and in_codec(s, "gb2312")]
         if alts:
             t2s[cp] = [cp] + [ord(s) for s in alts]
-    return t2s
+    # A candidate that is itself the Traditional form of another (薴 -> 苧, and 苧 -> 苎) is
+    # followed to its end, so that converting the output again changes nothing.
+    def settle(c):
+        seen = set()
+        while c in t2s and t2s[c][0] != c and c not in seen:
+            seen.add(c)
+            c = t2s[c][0]
+        return c
+    resolved = {}
+    for cp, cands in t2s.items():
+        out = []
+        for c in cands:
+            c = c if c == cp else settle(c)
+            if c not in out:
+                out.append(c)
+        if out != [cp]:
+            resolved[cp] = out
+    return resolved
 
 
 def normalise_syllable(s):
