@@ -262,7 +262,7 @@ static unsigned classify_line(const uint8_t *s, size_t n) {
                 excess += (v >> 3) & 31u;
                 st = g_role_step[st][v >> ROLE_SHIFT];
                 p += 3;
-                if (st == ROLE_SEEN) seen |= role_confirmed_at(s, (size_t)(p - s), v >> ROLE_SHIFT);
+                if (st == ROLE_SEEN && !seen) seen = role_confirmed_at(s, (size_t)(p - s), v >> ROLE_SHIFT);
             }
             i = (size_t)(p - s);
             role = st;
@@ -273,7 +273,7 @@ static unsigned classify_line(const uint8_t *s, size_t n) {
             excess += (v >> 3) & 31u;
             role = g_role_step[role][v >> ROLE_SHIFT];
             i += 2;
-            if (role == ROLE_SEEN) seen |= role_confirmed_at(s, i, v >> ROLE_SHIFT);
+            if (role == ROLE_SEEN && !seen) seen = role_confirmed_at(s, i, v >> ROLE_SHIFT);
         }
         if (i >= n || s[i] < 0x80) continue;
         uint32_t cp;
@@ -289,7 +289,7 @@ static unsigned classify_line(const uint8_t *s, size_t n) {
         need |= cp_class(cp);
         excess += cp_excess(cp);
         role = g_role_step[role][cp_role(cp)];
-        if (role == ROLE_SEEN) seen |= role_confirmed_at(s, i, cp_role(cp));
+        if (role == ROLE_SEEN && !seen) seen = role_confirmed_at(s, i, cp_role(cp));
     }
     if (excess >= (n <= SHORT_LINE ? (unsigned)(SHORT_EXCESS * 2) : EXCESS_LIMIT) || seen) need |= NEED_DAMAGE;
     return need;
@@ -326,7 +326,7 @@ static unsigned classify_cps(const uint32_t *cp, size_t n) {
             role = 0;
         } else {
             role = g_role_step[role][cp_role(c)];
-            if (role == ROLE_SEEN) seen |= role_confirmed(cp + i + 1 - (cp_role(c) == ROLE_CA ? 2 : 3), cp_role(c) == ROLE_CA ? 2 : 3);
+            if (role == ROLE_SEEN && !seen) seen = role_confirmed(cp + i + 1 - (cp_role(c) == ROLE_CA ? 2 : 3), cp_role(c) == ROLE_CA ? 2 : 3);
             other |= cp_class(c);
             e = cp_excess(c);
             excess += e;

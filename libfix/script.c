@@ -51,6 +51,7 @@ typedef struct keep_hit {
 } keep_hit;
 static keep_hit *g_keep;
 static size_t g_nkeep;
+static uint8_t g_keep_bits[0x10000 / 8]; /* the BMP characters of g_keep (the others: look) */
 static pthread_once_t g_keep_once = PTHREAD_ONCE_INIT;
 
 static int keep_cmp(const void *a, const void *b) {
@@ -74,11 +75,14 @@ static void build_keep(void) {
         if (pass == 0 && (cap == 0 || !(g_keep = malloc(cap * sizeof *g_keep)))) return;
     }
     qsort(g_keep, g_nkeep, sizeof *g_keep, keep_cmp);
+    for (size_t k = 0; k < g_nkeep; k++)
+        if (g_keep[k].c < 0x10000) g_keep_bits[g_keep[k].c >> 3] = (uint8_t)(g_keep_bits[g_keep[k].c >> 3] | (1u << (g_keep[k].c & 7)));
 }
 
 /* Is cp[i], a character t2s would convert, where a phrase's value that keeps it stands whole? */
 static int kept_by_value(const uint32_t *cp, size_t n, size_t i) {
     pthread_once(&g_keep_once, build_keep);
+    if (cp[i] < 0x10000 && !((g_keep_bits[cp[i] >> 3] >> (cp[i] & 7)) & 1)) return 0;
     size_t lo = 0, hi = g_nkeep;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
