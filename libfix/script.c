@@ -49,7 +49,8 @@ typedef struct keep_hit {
     uint16_t phrase;
     uint16_t at;
 } keep_hit;
-static keep_hit *g_keep;
+#define KEEP_MAX 1024 /* (94 for today's tables; a static array: nothing to free when unloaded) */
+static keep_hit g_keep[KEEP_MAX];
 static size_t g_nkeep;
 static uint8_t g_keep_bits[0x10000 / 8]; /* the BMP characters of g_keep (the others: look) */
 static pthread_once_t g_keep_once = PTHREAD_ONCE_INIT;
@@ -60,19 +61,15 @@ static int keep_cmp(const void *a, const void *b) {
 }
 
 static void build_keep(void) {
-    size_t nphr = lfx_t2s_phrase_off[lfx_t2s_phrase_start.n], cap = 0;
-    for (int pass = 0; pass < 2; pass++) {
-        for (size_t k = 0; k < nphr; k++) {
-            const lfx_t2s_phrase *p = &lfx_t2s_phrases[k];
-            const uint32_t *val = lfx_t2s_phrase_cp + p->off + p->len;
-            for (size_t q = 0; q < p->len; q++) {
-                uint32_t c = val[q];
-                if (!lfx_cp_set_has(&lfx_t2s_trad, c) || lfx_t2s_simp[lfx_cp_set_rank(&lfx_t2s_trad, c)] == c) continue;
-                if (pass == 1) g_keep[g_nkeep++] = (keep_hit){c, (uint16_t)k, (uint16_t)q};
-                else cap++;
-            }
+    size_t nphr = lfx_t2s_phrase_off[lfx_t2s_phrase_start.n];
+    for (size_t k = 0; k < nphr; k++) {
+        const lfx_t2s_phrase *p = &lfx_t2s_phrases[k];
+        const uint32_t *val = lfx_t2s_phrase_cp + p->off + p->len;
+        for (size_t q = 0; q < p->len && g_nkeep < KEEP_MAX; q++) {
+            uint32_t c = val[q];
+            if (!lfx_cp_set_has(&lfx_t2s_trad, c) || lfx_t2s_simp[lfx_cp_set_rank(&lfx_t2s_trad, c)] == c) continue;
+            g_keep[g_nkeep++] = (keep_hit){c, (uint16_t)k, (uint16_t)q};
         }
-        if (pass == 0 && (cap == 0 || !(g_keep = malloc(cap * sizeof *g_keep)))) return;
     }
     qsort(g_keep, g_nkeep, sizeof *g_keep, keep_cmp);
     for (size_t k = 0; k < g_nkeep; k++)
