@@ -1304,13 +1304,6 @@ enum {
                                * Traditional span of the same text (clean text reads so too) */
 };
 
-/* Could a decoded span be what someone wrote? Big5 decodes to Traditional text. Han text
- * (mojibake included) decodes to Chinese:
- * from GBK or Big5, Han and punctuation only; from UTF-8, anything GBK, Big5 or Latin-1 can
- * hold (the decoded span may itself be mojibake of another layer, which is full of GBK's kana,
- * Greek and box-drawing rows), but not Syriac, Coptic or the like. Elsewhere a few kana, Hangul
- * or box-drawing characters among Han are what a wrong decoding makes (real Japanese or Korean
- * is mostly kana or Hangul, a drawn tree mostly box drawing). */
 /* Emoji and what goes with them (the pictographs, dingbats and symbols, the variation selector
  * and the joiner of their sequences): Chinese messages hold them, and no legacy code page
  * does, so a decoding into them is no less text for that (收到😊 read as GBK: 鏀跺埌馃槉). */
@@ -1318,6 +1311,13 @@ static int is_emoji(uint32_t c) {
     return (c >= 0x1F000 && c <= 0x1FAFF) || (c >= 0x2600 && c <= 0x27BF) || c == 0xFE0F || c == 0x200D;
 }
 
+/* Could a decoded span be what someone wrote? Big5 decodes to Traditional text. Han text
+ * (mojibake included) decodes to Chinese:
+ * from GBK or Big5, Han and punctuation only; from UTF-8, anything GBK, Big5 or Latin-1 can
+ * hold (the decoded span may itself be mojibake of another layer, which is full of GBK's kana,
+ * Greek and box-drawing rows), but not Syriac, Coptic or the like. Elsewhere a few kana, Hangul
+ * or box-drawing characters among Han are what a wrong decoding makes (real Japanese or Korean
+ * is mostly kana or Hangul, a drawn tree mostly box drawing). */
 static int plausible_decode(lfx_orig o, const uint32_t *orig, size_t no, const uint32_t *cp, size_t n) {
     int orig_han = 1, lost = 0;
     for (size_t i = 0; i < no; i++) lost |= orig[i] == 0xFFFD || lfx_is_set_mark(orig[i]);
@@ -1509,8 +1509,6 @@ static int clean_after_ascii(const uint32_t *in, size_t n, size_t pos) {
                      * AC); text that needs more than one in two is not this damage */
 #define SHORT_TAIL 3 /* slots after a span's last marker that may be clean text it ran into */
 
-/* The cost of slots [a, b) of a run starting at in[r0] as they stand, in the context of the
- * text (cost_in), with the character after them (a marker costs what it stands for). */
 /* Does slot sl decode on its own, with nothing left over, to the one character cp? */
 static int slot_decodes_to(lfx_orig o, const slot *sl, uint32_t cp) {
     uint8_t c[8];
@@ -1578,6 +1576,8 @@ static int trims_edges(const lfx_layer *L) {
     return L->orig == ORIG_UTF8 || (L->orig == ORIG_GBK && L->seen == SEEN_BIG5);
 }
 
+/* The cost of slots [a, b) of a run starting at in[r0] as they stand, in the context of the
+ * text (cost_in), with the character after them (a marker costs what it stands for). */
 static float span_cost_as_is(const slot *slots, const float *cost_in, const uint32_t *in, size_t n, size_t r0,
                              size_t a, size_t b) {
     float c = 0;
