@@ -70,10 +70,14 @@ enum { ROLE_NONE, ROLE_LC, ROLE_CL, ROLE_CC, ROLE_CA };
 static const uint8_t g_role_step[4][5] = {{0, 1, 0, 0, 0}, {0, 1, 2, 0, 3}, {0, 1, 0, 3, 0}, {0, 1, 0, 0, 0}};
 #define ROLE_SEEN 3
 
-/* Do the GBK bytes of the k (3: LC CL CC; 2: LC CA) characters cps spell one or two
- * characters of Chinese text in UTF-8: CJK (U+3000-U+9FFF), full-width forms, general
+/* How many characters the pattern that a character of role last completes spans. */
+static size_t role_chars(unsigned last) { return last == ROLE_CA ? 2 : 3; }
+
+/* Do the GBK bytes of the role_chars(last) characters cps, the last of role last, spell one or
+ * two characters of Chinese text in UTF-8: CJK (U+3000-U+9FFF), full-width forms, general
  * punctuation (“”…), or U+FFFD (a layer beneath lost a byte)? */
-static int role_confirmed(const uint32_t *cps, size_t k) {
+static int role_confirmed(const uint32_t *cps, unsigned last) {
+    size_t k = role_chars(last);
     uint8_t b[6];
     for (size_t j = 0; j < k; j++)
         if (lfx_encode_cp(LFX_GBK, cps[j], b + 2 * j) != 2) return 0;
@@ -88,7 +92,7 @@ static int role_confirmed(const uint32_t *cps, size_t k) {
 
 /* The same for the characters of UTF-8 text s that end at s[end], the last with role last. */
 static int role_confirmed_at(const uint8_t *s, size_t end, unsigned last) {
-    size_t k = last == ROLE_CA ? 2 : 3, pos = end;
+    size_t k = role_chars(last), pos = end;
     uint32_t cps[3];
     for (size_t j = k; j-- > 0;) {
         size_t at = pos;
@@ -99,7 +103,15 @@ static int role_confirmed_at(const uint8_t *s, size_t end, unsigned last) {
         if (lfx_utf8_next(s + at, pos - at, &cps[j]) != pos - at) return 0;
         pos = at;
     }
-    return role_confirmed(cps, k);
+    return role_confirmed(cps, last);
+}
+
+/* The role state after a character of role r that ends at s[end]; *seen once a completed
+ * pattern is confirmed. */
+static inline unsigned role_advance(unsigned state, unsigned r, const uint8_t *s, size_t end, unsigned *seen) {
+    state = g_role_step[state][r];
+    if (state == ROLE_SEEN && !*seen) *seen = (unsigned)role_confirmed_at(s, end, r);
+    return state;
 }
 static uint8_t g_ascii[128];
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
@@ -260,9 +272,8 @@ static unsigned classify_line(const uint8_t *s, size_t n) {
                 unsigned v = g_cp[((lo + 1u) << 12) | (x1 << 6) | x2];
                 orv |= v;
                 excess += (v >> 3) & 31u;
-                st = g_role_step[st][v >> ROLE_SHIFT];
                 p += 3;
-                if (st == ROLE_SEEN && !seen) seen = role_confirmed_at(s, (size_t)(p - s), v >> ROLE_SHIFT);
+                st = role_advance(st, v >> ROLE_SHIFT, s, (size_t)(p - s), &seen);
             }
             i = (size_t)(p - s);
             role = st;
@@ -271,9 +282,8 @@ static unsigned classify_line(const uint8_t *s, size_t n) {
             unsigned v = g_cp[((uint32_t)(s[i] & 0x1F) << 6) | (s[i + 1] & 0x3F)];
             need |= v & 7u;
             excess += (v >> 3) & 31u;
-            role = g_role_step[role][v >> ROLE_SHIFT];
             i += 2;
-            if (role == ROLE_SEEN && !seen) seen = role_confirmed_at(s, i, v >> ROLE_SHIFT);
+            role = role_advance(role, v >> ROLE_SHIFT, s, i, &seen);
         }
         if (i >= n || s[i] < 0x80) continue;
         uint32_t cp;
@@ -288,8 +298,7 @@ static unsigned classify_line(const uint8_t *s, size_t n) {
         i += k;
         need |= cp_class(cp);
         excess += cp_excess(cp);
-        role = g_role_step[role][cp_role(cp)];
-        if (role == ROLE_SEEN && !seen) seen = role_confirmed_at(s, i, cp_role(cp));
+        role = role_advance(role, cp_role(cp), s, i, &seen);
     }
     if (excess >= (n <= SHORT_LINE ? (unsigned)(SHORT_EXCESS * 2) : EXCESS_LIMIT) || seen) need |= NEED_DAMAGE;
     return need;
@@ -325,8 +334,9 @@ static unsigned classify_cps(const uint32_t *cp, size_t n) {
             if (c == '?' && ((i > 0 && cp[i - 1] >= 0x80) || (i + 1 < n && cp[i + 1] >= 0x80))) other |= NEED_DAMAGE;
             role = 0;
         } else {
-            role = g_role_step[role][cp_role(c)];
-            if (role == ROLE_SEEN && !seen) seen = role_confirmed(cp + i + 1 - (cp_role(c) == ROLE_CA ? 2 : 3), cp_role(c) == ROLE_CA ? 2 : 3);
+            unsigned r = cp_role(c);
+            role = g_role_step[role][r];
+            if (role == ROLE_SEEN && !seen) seen = (unsigned)role_confirmed(cp + i + 1 - role_chars(r), r);
             other |= cp_class(c);
             e = cp_excess(c);
             excess += e;
